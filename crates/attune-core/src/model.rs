@@ -1,0 +1,346 @@
+//! The scenario model: exactly what a `*.scenario.ron` file holds (see `docs/scenario-format.md`),
+//! plus the resolved links (`#[serde(skip)]` fields) the checks fill in for the engine.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::condition::Condition;
+use crate::ids::{ChoiceId, EndingId, NodeId, ScenarioId};
+use crate::skills::SkillScores;
+use crate::span::Spanned;
+
+/// The format version this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub format: Spanned<u32>,
+    pub id: Spanned<ScenarioId>,
+    pub title: Spanned<String>,
+    pub summary: Spanned<String>,
+    pub author: String,
+    pub difficulty: Difficulty,
+    pub minutes: u32,
+    pub objectives: Vec<Spanned<String>>,
+    /// Shown before the trainee starts, e.g. "bereavement", "suicidal thoughts".
+    #[serde(default)]
+    pub content_notes: Vec<String>,
+    #[serde(default)]
+    pub intensity: Intensity,
+    /// Band thresholds for this scenario; the global defaults apply when absent.
+    #[serde(default)]
+    pub bands: Option<BandThresholds>,
+    pub client: Client,
+    #[serde(default)]
+    pub state: State,
+    pub start: Spanned<NodeId>,
+    pub nodes: Vec<Node>,
+    pub endings: Vec<Ending>,
+    #[serde(skip)]
+    pub resolved: Resolved,
+}
+
+/// Links the checks resolve once, so that the engine never looks anything up by name.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    pub start: Target,
+    /// Every state variable: the declared ones, then built-in `trust`/`distress` if not declared.
+    pub variables: Vec<Variable>,
+    pub flags: Vec<String>,
+    /// Hex SHA-256 of the source text, so results can tell whether the scenario changed.
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Difficulty {
+    Introductory,
+    Intermediate,
+    Advanced,
+}
+
+/// How emotionally heavy the material is, for content notes and the trainee's self-care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub enum Intensity {
+    #[default]
+    Low,
+    Moderate,
+    High,
+}
+
+/// Percent-of-best thresholds for the skill bands.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandThresholds {
+    pub developing: u32,
+    pub proficient: u32,
+}
+
+impl Default for BandThresholds {
+    fn default() -> Self {
+        BandThresholds {
+            developing: 40,
+            proficient: 75,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    pub name: Spanned<String>,
+    pub age: u32,
+    pub pronouns: String,
+    /// What the trainee reads before starting: who the client is and why they came.
+    pub briefing: Spanned<String>,
+    pub presenting_concern: Spanned<String>,
+    /// A portrait in `assets/portraits/<name>.portrait.ron`.
+    #[serde(default)]
+    pub portrait: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct State {
+    pub variables: Vec<Variable>,
+    pub flags: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    pub name: Spanned<String>,
+    pub min: Spanned<i32>,
+    pub max: Spanned<i32>,
+    pub start: Spanned<i32>,
+    /// Whether the trainee sees a meter for it during the session.
+    #[serde(default)]
+    pub visible: bool,
+}
+
+impl Variable {
+    /// The variables every scenario has; a scenario may redeclare them with its own range.
+    pub fn builtin() -> [Variable; 2] {
+        let var = |name: &str, start, visible| Variable {
+            name: Spanned::new(name.to_owned(), Default::default()),
+            min: Spanned::new(0, Default::default()),
+            max: Spanned::new(10, Default::default()),
+            start: Spanned::new(start, Default::default()),
+            visible,
+        };
+        [var("trust", 3, true), var("distress", 6, false)]
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub enum Node {
+    /// The client speaks; the trainee answers with one of the choices.
+    Client(ClientNode),
+    /// No one speaks: the first rule whose condition holds decides where the session goes.
+    Branch(BranchNode),
+}
+
+impl Node {
+    pub fn id(&self) -> &Spanned<NodeId> {
+        match self {
+            Node::Client(n) => &n.id,
+            Node::Branch(n) => &n.id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientNode {
+    pub id: Spanned<NodeId>,
+    #[serde(default)]
+    pub emotion: Emotion,
+    #[serde(default)]
+    pub cue: Option<Cue>,
+    /// One or more wordings of the same line; one is picked at random each time.
+    pub says: Vec<Spanned<String>>,
+    /// Offered in practice mode when the trainee asks for a hint.
+    #[serde(default)]
+    pub hint: Option<Spanned<String>>,
+    pub choices: Vec<Choice>,
+}
+
+/// The client's visible emotion, which the portrait's expression follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+pub enum Emotion {
+    #[default]
+    Neutral,
+    Sad,
+    Tearful,
+    Anxious,
+    Angry,
+    Guarded,
+    Ashamed,
+    Flat,
+    Relieved,
+    Hopeful,
+}
+
+/// A nonverbal cue, shown apart from the words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub enum Cue {
+    Tone(Spanned<String>),
+    Pause(Spanned<String>),
+    Gaze(Spanned<String>),
+    Posture(Spanned<String>),
+    Gesture(Spanned<String>),
+}
+
+impl Cue {
+    pub fn text(&self) -> &Spanned<String> {
+        match self {
+            Cue::Tone(t) | Cue::Pause(t) | Cue::Gaze(t) | Cue::Posture(t) | Cue::Gesture(t) => t,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Cue::Tone(_) => "tone",
+            Cue::Pause(_) => "pause",
+            Cue::Gaze(_) => "gaze",
+            Cue::Posture(_) => "posture",
+            Cue::Gesture(_) => "gesture",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Stable id; defaults to `<node id>.<position>` (1-based).
+    #[serde(default)]
+    pub id: Option<Spanned<ChoiceId>>,
+    /// What the trainee says.
+    pub reply: Spanned<String>,
+    /// A client node, branch or ending.
+    pub next: Spanned<NodeId>,
+    #[serde(default)]
+    pub scores: SkillScores,
+    #[serde(default)]
+    pub codes: Codes,
+    /// Changes to state variables, e.g. `{"trust": 1, "distress": -1}`; clamped to each range.
+    #[serde(default)]
+    pub change: BTreeMap<Spanned<String>, Spanned<i32>>,
+    /// Flags this choice sets, e.g. `["felt_judged"]`.
+    #[serde(default)]
+    pub set: Vec<Spanned<String>>,
+    /// Flags this choice clears.
+    #[serde(default)]
+    pub clear: Vec<Spanned<String>>,
+    /// Offered only when this holds, e.g. `"trust >= 4 and not felt_judged"`.
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    /// Why this response helps or hurts, in one or two sentences.
+    #[serde(default)]
+    pub feedback: Spanned<String>,
+    /// What the client thinks but does not say (shown in practice mode).
+    #[serde(default)]
+    pub thought: Option<Spanned<String>>,
+    #[serde(skip)]
+    pub resolved: ResolvedChoice,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedChoice {
+    pub id: ChoiceId,
+    pub next: Target,
+    pub condition: Option<Condition>,
+    pub effects: Vec<Effect>,
+}
+
+/// A state change, with variables and flags as indices into `Resolved::variables` / `flags`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Add { variable: u16, delta: i32 },
+    Set { flag: u16, value: bool },
+}
+
+/// Optional codes from the frameworks in `docs/scoring.md`; they feed the practice indicators.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Codes {
+    /// Carkhuff empathic understanding level, 1.0 to 5.0 in half steps.
+    pub carkhuff: Option<Spanned<f32>>,
+    /// MITI 4.2.1 behaviour code.
+    pub miti: Option<Miti>,
+    /// Whether the reply notices the node's nonverbal cue.
+    pub notices_cue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum Miti {
+    GivingInformation,
+    Persuade,
+    PersuadeWithPermission,
+    Question,
+    SimpleReflection,
+    ComplexReflection,
+    Affirm,
+    SeekingCollaboration,
+    EmphasisingAutonomy,
+    Confront,
+}
+
+impl Miti {
+    pub fn is_reflection(self) -> bool {
+        matches!(self, Miti::SimpleReflection | Miti::ComplexReflection)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchNode {
+    pub id: Spanned<NodeId>,
+    pub rules: Vec<Rule>,
+    pub otherwise: Spanned<NodeId>,
+    #[serde(skip)]
+    pub resolved_otherwise: Target,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub when: Spanned<String>,
+    pub next: Spanned<NodeId>,
+    #[serde(skip)]
+    pub resolved: Option<(Condition, Target)>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    pub id: Spanned<EndingId>,
+    pub title: Spanned<String>,
+    pub outcome: Outcome,
+    /// What happens in the room as the session closes.
+    pub text: Spanned<String>,
+    /// Teaching notes for the debrief: what this ending says about the trainee's approach.
+    pub debrief: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum Outcome {
+    /// The client stays engaged and wants to come back.
+    Engaged,
+    /// The client is connected to more suitable help.
+    Referred,
+    /// The session ends without resolution either way.
+    Unresolved,
+    /// The client withdraws or leaves.
+    Disengaged,
+}
+
+/// Where a choice or branch leads, resolved to an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Target {
+    #[default]
+    Unresolved,
+    Node(u32),
+    Ending(u32),
+}

@@ -1,0 +1,217 @@
+//! Source positions. Author-facing diagnostics point at the exact text that is wrong, so the
+//! parsed model keeps the byte span of every value an error may be about.
+
+use std::cell::Cell;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, Range};
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(range: Range<usize>) -> Self {
+        Span {
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The part of a span `offset..offset + len` inside it (for positions inside string literals).
+    pub fn sub(self, offset: usize, len: usize) -> Span {
+        let start = (self.start as usize + offset).min(self.end as usize);
+        Span::new(start..(start + len).min(self.end as usize))
+    }
+}
+
+/// A value with the span of its source text. Equality, ordering and hashing look at the value only.
+#[derive(Clone, Default)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T> Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl<T: Eq> Eq for Spanned<T> {}
+impl<T: Hash> Hash for Spanned<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state)
+    }
+}
+impl<T: PartialOrd> PartialOrd for Spanned<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.value.partial_cmp(&other.value)
+    }
+}
+impl<T: Ord> Ord for Spanned<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+thread_local! {
+    /// Address range of the source text being deserialised, so that `Spanned` can turn the
+    /// borrowed raw text ron hands it into byte offsets.
+    static SOURCE: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+}
+
+/// Runs `f` with `text` registered as the source that `Spanned` values are located in.
+pub(crate) fn with_source<R>(text: &str, f: impl FnOnce() -> R) -> R {
+    struct Reset((usize, usize));
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SOURCE.with(|s| s.set(self.0));
+        }
+    }
+    let base = text.as_ptr() as usize;
+    let _reset = Reset(SOURCE.with(|s| s.replace((base, base + text.len()))));
+    f()
+}
+
+fn span_of(raw: &str) -> Span {
+    let (start, end) = SOURCE.with(Cell::get);
+    let at = raw.as_ptr() as usize;
+    if at >= start && at + raw.len() <= end {
+        Span::new(at - start..at - start + raw.len())
+    } else {
+        Span::default()
+    }
+}
+
+/// Values that can be read back from the raw RON text ron hands to `Spanned`.
+pub trait FromRawRon: Sized {
+    fn from_raw_ron(raw: &str) -> Result<Self, String>;
+}
+
+impl FromRawRon for String {
+    fn from_raw_ron(raw: &str) -> Result<Self, String> {
+        // Fast path: a plain string literal without escapes, which is nearly every id and line.
+        if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
+            && !inner.contains(['\\', '"'])
+        {
+            return Ok(inner.to_owned());
+        }
+        ron::from_str::<String>(raw).map_err(|_| format!("expected text in quotes, found `{raw}`"))
+    }
+}
+
+macro_rules! from_raw_number {
+    ($($t:ty => $what:literal),*) => {$(
+        impl FromRawRon for $t {
+            fn from_raw_ron(raw: &str) -> Result<Self, String> {
+                raw.trim_start_matches('+')
+                    .parse::<$t>()
+                    .or_else(|_| ron::from_str::<$t>(raw))
+                    .map_err(|_| format!(concat!("expected ", $what, ", found `{}`"), raw))
+            }
+        }
+    )*};
+}
+from_raw_number!(i32 => "a whole number", u32 => "a whole number of zero or more", f32 => "a number");
+
+impl<'de, T: FromRawRon> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: FromRawRon> Visitor<'de> for RawVisitor<T> {
+            type Value = Spanned<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, raw: &'de str) -> Result<Self::Value, E> {
+                let value = T::from_raw_ron(raw).map_err(E::custom)?;
+                Ok(Spanned::new(value, span_of(raw)))
+            }
+            fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+                let value = T::from_raw_ron(raw).map_err(E::custom)?;
+                Ok(Spanned::new(value, Span::default()))
+            }
+        }
+        // ron's raw-value hook hands over the value's source text, borrowed from the input.
+        deserializer.deserialize_newtype_struct(
+            "$ron::private::RawValue",
+            RawVisitor(std::marker::PhantomData),
+        )
+    }
+}
+
+/// Line and column (both 1-based, column in characters) of byte offsets in one text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text));
+        LineIndex { line_starts }
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and character column.
+    pub fn offset(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = &text[start..];
+        rest.char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| start + i)
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}

@@ -1,0 +1,53 @@
+//! Subcommands. To add one: a module here with an `Args` struct and a `run` function, a variant
+//! in [`Command`], and its arm in [`run`].
+
+mod check;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "attune",
+    version,
+    about = "Role-play training for counselling micro-skills"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
+    Check(check::Args),
+}
+
+/// Exit codes shared by every subcommand.
+pub mod exit {
+    /// Everything passed.
+    pub const OK: u8 = 0;
+    /// The input (a scenario, a result) has problems.
+    pub const PROBLEMS: u8 = 1;
+    /// The command line itself is wrong (clap uses 2 as well).
+    pub const USAGE: u8 = 2;
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+    };
+    ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
