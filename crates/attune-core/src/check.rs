@@ -1,7 +1,7 @@
 //! Semantic checks. They run after a successful parse, report every problem at once, and
 //! resolve names to indices for the engine. Every pass is linear in nodes + choices.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
@@ -10,7 +10,7 @@ use crate::condition::{self, Satisfiability, StateNames};
 use crate::diagnostics::Diagnostic;
 use crate::ids::{ChoiceId, NodeId};
 use crate::model::{
-    Choice, Effect, FORMAT_VERSION, Node, ResolvedChoice, Scenario, Target, Variable,
+    Choice, Effect, FORMAT_VERSION, Node, ResolvedChoice, ResolvedRule, Scenario, Target, Variable,
 };
 use crate::skills::{SCORE_MAX, SCORE_MIN, Skill};
 use crate::span::{Span, Spanned};
@@ -28,12 +28,12 @@ pub fn check(
     checker.metadata(scenario, assets);
     let variables = checker.variables(scenario);
     let flags: Vec<Spanned<String>> = checker.flags(scenario, &variables);
-    let ids = checker.ids(scenario);
+    let (ids, duplicate_spans) = checker.ids(scenario);
     let links = checker.nodes(scenario, &ids, &variables, &flags);
     drop(ids);
     links.apply(scenario);
     checker.endings(scenario);
-    checker.graph(scenario);
+    checker.graph(scenario, &duplicate_spans);
     scenario.resolved.variables = variables;
     scenario.resolved.flags = flags.into_iter().map(|f| f.value).collect();
     scenario.resolved.content_hash = content_hash(text);
@@ -57,7 +57,7 @@ struct Checker<'t> {
 struct Links {
     start: Target,
     choices: Vec<ResolvedChoice>,
-    rules: Vec<Option<(condition::Condition, Target)>>,
+    rules: Vec<ResolvedRule>,
     otherwise: Vec<Target>,
 }
 
@@ -300,7 +300,8 @@ impl<'t> Checker<'t> {
         flags
     }
 
-    fn ids<'s>(&mut self, s: &'s Scenario) -> Ids<'s> {
+    fn ids<'s>(&mut self, s: &'s Scenario) -> (Ids<'s>, HashSet<Span>) {
+        let mut duplicate_spans = HashSet::new();
         let mut targets: HashMap<&'s str, (Target, Span)> =
             HashMap::with_capacity(s.nodes.len() + s.endings.len());
         let ids = s
@@ -323,6 +324,7 @@ impl<'t> Checker<'t> {
                 continue;
             }
             if let Some((_, first)) = targets.get(id) {
+                duplicate_spans.insert(span);
                 duplicates.push(
                     Diagnostic::error("duplicate-id", format!("the id `{id}` is used twice"), span)
                         .label("used again here")
@@ -334,7 +336,7 @@ impl<'t> Checker<'t> {
             targets.insert(id, (target, span));
         }
         self.out.extend(duplicates);
-        Ids { targets }
+        (Ids { targets }, duplicate_spans)
     }
 
     fn resolve(&mut self, ids: &Ids, next: &Spanned<NodeId>) -> Target {
@@ -447,16 +449,23 @@ impl<'t> Checker<'t> {
         let flag_names: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
         let var_names: Vec<&str> = var_table.iter().map(|v| v.0).collect();
         let mut flags_ever_set = vec![false; flags.len()];
+        let mut misspelt_set = false;
         for node in &s.nodes {
             if let Node::Client(n) = node {
                 for c in &n.choices {
                     for f in &c.set {
-                        if let Some(i) = flag_names.iter().position(|n| *n == f.as_str()) {
-                            flags_ever_set[i] = true;
+                        match flag_names.iter().position(|n| *n == f.as_str()) {
+                            Some(i) => flags_ever_set[i] = true,
+                            // A misspelt flag is reported as unknown; don't also call the
+                            // flag it was meant to be "never set".
+                            None => misspelt_set = true,
                         }
                     }
                 }
             }
+        }
+        if misspelt_set {
+            flags_ever_set.fill(true);
         }
         let names = StateNames {
             variables: &var_table,
@@ -477,7 +486,7 @@ impl<'t> Checker<'t> {
         }
         links.start = start;
 
-        let mut choice_ids: HashMap<ChoiceId, Span> = HashMap::new();
+        let mut choice_ids: HashMap<ChoiceId, (Span, bool)> = HashMap::new();
         for node in &s.nodes {
             match node {
                 Node::Client(n) => {
@@ -522,7 +531,10 @@ impl<'t> Checker<'t> {
                             None => ChoiceId(format!("{}.{}", n.id.value, position + 1)),
                         };
                         let span = choice.id.as_ref().map_or(choice.reply.span, |i| i.span);
-                        if let Some(first) = choice_ids.get(&id) {
+                        // Two inferred ids only collide when node ids do, which is reported already.
+                        if let Some(&(first, first_authored)) = choice_ids.get(&id)
+                            && (first_authored || choice.id.is_some())
+                        {
                             self.push(
                                 Diagnostic::error(
                                     "duplicate-id",
@@ -530,10 +542,11 @@ impl<'t> Checker<'t> {
                                     span,
                                 )
                                 .label("used again here")
-                                .also(*first, "first used here"),
+                                .also(first, "first used here")
+                                .help("choice ids without `id:` are `<node id>.<position>`: pick an id not of that form"),
                             );
                         } else {
-                            choice_ids.insert(id.clone(), span);
+                            choice_ids.insert(id.clone(), (span, choice.id.is_some()));
                         }
                         let resolved =
                             self.choice(choice, id, ids, &names, &var_names, &flag_names, has_cue);
@@ -544,7 +557,10 @@ impl<'t> Checker<'t> {
                     for rule in &b.rules {
                         let condition = self.condition(&rule.when, &names);
                         let next = self.resolve(ids, &rule.next);
-                        links.rules.push(condition.map(|c| (c, next)));
+                        links.rules.push(ResolvedRule {
+                            condition: condition.unwrap_or_default(),
+                            next,
+                        });
                     }
                     if b.rules.is_empty() {
                         self.push(
@@ -666,7 +682,7 @@ impl<'t> Checker<'t> {
     }
 
     /// Reachability from the start, and whether an ending is reachable from each node.
-    fn graph(&mut self, s: &Scenario) {
+    fn graph(&mut self, s: &Scenario, duplicates: &HashSet<Span>) {
         let n = s.nodes.len();
         let e = s.endings.len();
         // Vertices: nodes 0..n, endings n..n+e. Edges in compressed (CSR) form, forward and back.
@@ -685,13 +701,33 @@ impl<'t> Checker<'t> {
             match node {
                 Node::Client(c) => c.choices.iter().for_each(|ch| add(ch.resolved.next)),
                 Node::Branch(b) => {
-                    b.rules
-                        .iter()
-                        .filter_map(|r| r.resolved.as_ref())
-                        .for_each(|(_, t)| add(*t));
+                    b.rules.iter().for_each(|r| add(r.resolved.next));
                     add(b.resolved_otherwise);
                 }
             }
+        }
+        // A node whose id is a duplicate, or that leads to an unknown id, already has an error;
+        // don't add "unreachable" or "dead end" to it.
+        let mut already_reported = vec![false; n + e];
+        for (i, node) in s.nodes.iter().enumerate() {
+            let leads_nowhere = match node {
+                Node::Client(c) => {
+                    c.choices.is_empty()
+                        || c.choices
+                            .iter()
+                            .any(|ch| ch.resolved.next == Target::Unresolved)
+                }
+                Node::Branch(b) => {
+                    b.resolved_otherwise == Target::Unresolved
+                        || b.rules
+                            .iter()
+                            .any(|r| r.resolved.next == Target::Unresolved)
+                }
+            };
+            already_reported[i] = leads_nowhere || duplicates.contains(&node.id().span);
+        }
+        for (i, ending) in s.endings.iter().enumerate() {
+            already_reported[n + i] = duplicates.contains(&ending.id.span);
         }
         let forward = Csr::new(n + e, edges.iter().copied());
         let backward = Csr::new(n + e, edges.iter().map(|&(a, b)| (b, a)));
@@ -700,10 +736,14 @@ impl<'t> Checker<'t> {
             Some(start) => forward.reach([start]),
             None => return, // already reported; every node would look unreachable
         };
-        let reaches_ending = backward.reach(n..n + e);
+        let reaches_ending =
+            backward.reach((n..n + e).chain((0..n).filter(|&i| already_reported[i])));
 
         for (i, node) in s.nodes.iter().enumerate() {
             let id = node.id();
+            if already_reported[i] {
+                continue;
+            }
             if !reached_from_start[i] {
                 self.push(
                     Diagnostic::error(
@@ -727,7 +767,7 @@ impl<'t> Checker<'t> {
             }
         }
         for (i, ending) in s.endings.iter().enumerate() {
-            if !reached_from_start[n + i] {
+            if !reached_from_start[n + i] && !already_reported[n + i] {
                 self.push(
                     Diagnostic::error(
                         "unreachable",

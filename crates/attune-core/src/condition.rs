@@ -20,6 +20,13 @@ pub enum Condition {
     Any(Vec<Condition>),
 }
 
+impl Default for Condition {
+    /// Always true.
+    fn default() -> Self {
+        Condition::All(Vec::new())
+    }
+}
+
 impl Condition {
     pub fn holds(&self, variables: &[i32], flags: &[bool]) -> bool {
         match self {
@@ -243,7 +250,11 @@ struct Parser {
     tokens: Vec<(Range<usize>, Token)>,
     pos: usize,
     len: usize,
+    depth: usize,
 }
+
+/// Deeper nesting than this is surely a mistake, and unbounded recursion would overflow the stack.
+const MAX_DEPTH: usize = 32;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -283,11 +294,21 @@ impl Parser {
     }
 
     fn not(&mut self) -> Result<Expr, ConditionError> {
-        if self.peek() == Some(&Token::Not) {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(
+                ConditionError::new(self.here(), "this condition is nested too deeply")
+                    .help("split it up: a condition rarely needs more than two levels of brackets"),
+            );
         }
-        self.atom()
+        let expr = if self.peek() == Some(&Token::Not) {
+            self.pos += 1;
+            self.not().map(|e| Expr::Not(Box::new(e)))
+        } else {
+            self.atom()
+        };
+        self.depth -= 1;
+        expr
     }
 
     fn atom(&mut self) -> Result<Expr, ConditionError> {
@@ -345,6 +366,7 @@ pub fn parse(text: &str) -> Result<Expr, ConditionError> {
         tokens: tokenize(text)?,
         pos: 0,
         len: text.len(),
+        depth: 0,
     };
     let expr = parser.any()?;
     if parser.pos < parser.tokens.len() {
@@ -628,6 +650,20 @@ mod tests {
         assert!(!never("trust > 10 or felt_judged"));
         assert!(!never("trust >= 3 and trust <= 3"));
         assert!(!never("trust != 3"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}trust > 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
+        let nots = format!("{}felt_judged", "not ".repeat(10_000));
+        assert!(parse(&nots).is_err());
+        assert!(parse("((not (trust > 1)))").is_ok());
     }
 
     #[test]

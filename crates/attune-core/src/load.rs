@@ -106,6 +106,11 @@ pub fn parse(file: &SourceFile) -> Result<Scenario, Diagnostic> {
 }
 
 fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
+    if err.code == RonError::ExpectedRawValue
+        && let Some((message, span)) = crate::span::take_raw_error()
+    {
+        return Diagnostic::error("syntax", message, span);
+    }
     let start = file.offset(err.span.start.line, err.span.start.col);
     let end = file.offset(err.span.end.line, err.span.end.col).max(start);
     let span = Span::new(start..end);
@@ -154,7 +159,7 @@ fn describe(code: &RonError) -> (String, Option<String>) {
         ),
         E::ExpectedComma => (
             "expected a comma here".into(),
-            Some("separate fields and list items with commas".into()),
+            Some("separate fields and list items with commas (if text in quotes comes just before, check that its closing quote is there)".into()),
         ),
         E::ExpectedArray => plain("expected a list in square brackets `[...]`"),
         E::ExpectedArrayEnd => (
@@ -232,6 +237,11 @@ fn describe(code: &RonError) -> (String, Option<String>) {
             expected, found, ..
         } => {
             let mut help = format!("choose one of {}", one_of(expected));
+            if found.starts_with(|c: char| c.is_ascii_lowercase()) {
+                help = format!(
+                    "{help}; if `{found}` starts the next field, a closing bracket is missing before it"
+                );
+            }
             if let Some(near) = crate::suggest::nearest(found, expected.iter().copied()) {
                 help = format!("did you mean `{near}`? {help}");
             }

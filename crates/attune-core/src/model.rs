@@ -309,7 +309,13 @@ pub struct Rule {
     pub when: Spanned<String>,
     pub next: Spanned<NodeId>,
     #[serde(skip)]
-    pub resolved: Option<(Condition, Target)>,
+    pub resolved: ResolvedRule,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedRule {
+    pub condition: Condition,
+    pub next: Target,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -104,8 +104,19 @@ pub(crate) fn with_source<R>(text: &str, f: impl FnOnce() -> R) -> R {
         }
     }
     let base = text.as_ptr() as usize;
+    RAW_ERROR.with(|e| e.borrow_mut().take());
     let _reset = Reset(SOURCE.with(|s| s.replace((base, base + text.len()))));
     f()
+}
+
+thread_local! {
+    /// ron replaces a raw-value visitor's error with a generic one; keep ours to report instead.
+    static RAW_ERROR: std::cell::RefCell<Option<(String, Span)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The message and span of the last value `Spanned` could not read, if any.
+pub(crate) fn take_raw_error() -> Option<(String, Span)> {
+    RAW_ERROR.with(|e| e.borrow_mut().take())
 }
 
 fn span_of(raw: &str) -> Span {
@@ -158,8 +169,14 @@ impl<'de, T: FromRawRon> Deserialize<'de> for Spanned<T> {
                 f.write_str("a value")
             }
             fn visit_borrowed_str<E: de::Error>(self, raw: &'de str) -> Result<Self::Value, E> {
-                let value = T::from_raw_ron(raw).map_err(E::custom)?;
-                Ok(Spanned::new(value, span_of(raw)))
+                let span = span_of(raw);
+                match T::from_raw_ron(raw) {
+                    Ok(value) => Ok(Spanned::new(value, span)),
+                    Err(message) => {
+                        RAW_ERROR.with(|e| *e.borrow_mut() = Some((message.clone(), span)));
+                        Err(E::custom(message))
+                    }
+                }
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
                 let value = T::from_raw_ron(raw).map_err(E::custom)?;
