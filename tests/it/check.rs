@@ -232,3 +232,17 @@ fn a_50_megabyte_file_is_reported_not_crashed() {
         "{first}"
     );
 }
+
+#[test]
+fn shipped_portraits_parse() {
+    let dir = repo_root().join("assets/portraits");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        attune_core::assets::Portrait::parse(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        count += 1;
+    }
+    assert!(count >= 3);
+}

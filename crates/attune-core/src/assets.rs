@@ -55,3 +55,9 @@ pub enum HairStyle {
     Cropped,
     Bald,
 }
+
+impl Portrait {
+    pub fn parse(text: &str) -> Result<Portrait, ron::error::SpannedError> {
+        crate::load::ron_options().from_str(text)
+    }
+}

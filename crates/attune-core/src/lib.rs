@@ -5,6 +5,7 @@ pub mod assets;
 pub mod check;
 pub mod condition;
 pub mod diagnostics;
+pub mod generate;
 pub mod ids;
 pub mod load;
 pub mod model;

@@ -70,7 +70,10 @@ pub fn load_file(path: &Path, assets: Option<&AssetCatalog>) -> std::io::Result<
 }
 
 pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCatalog>) -> Loaded {
-    let file = SourceFile::new(path, text);
+    load_source(SourceFile::new(path, text), assets)
+}
+
+pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
     match parse(&file) {
         Ok(mut scenario) => {
             let diagnostics = check::check(&mut scenario, &file.text, assets);
@@ -84,25 +87,23 @@ pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCat
         Err(diagnostic) => Loaded {
             file,
             scenario: None,
-            diagnostics: vec![diagnostic],
+            diagnostics: vec![*diagnostic],
         },
     }
 }
 
 /// The bare deserialisation, with spans: the floor the loader's speed is measured against.
-pub fn parse(file: &SourceFile) -> Result<Scenario, Diagnostic> {
+pub fn parse(file: &SourceFile) -> Result<Scenario, Box<Diagnostic>> {
     if file.text.trim().is_empty() {
-        return Err(Diagnostic::error(
-            "empty-file",
-            "this scenario file is empty",
-            Span::default(),
-        )
-        .help("start from the example in docs/scenario-format.md"));
+        return Err(Box::new(
+            Diagnostic::error("empty-file", "this scenario file is empty", Span::default())
+                .help("start from the example in docs/scenario-format.md"),
+        ));
     }
     with_source(&file.text, || {
         ron_options().from_str::<Scenario>(&file.text)
     })
-    .map_err(|err| syntax_diagnostic(file, &err))
+    .map_err(|err| Box::new(syntax_diagnostic(file, &err)))
 }
 
 fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
