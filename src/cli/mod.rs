@@ -2,6 +2,9 @@
 //! in [`Command`], and its arm in [`run`].
 
 mod check;
+mod play;
+mod replay;
+mod scenario_file;
 
 use std::process::ExitCode;
 
@@ -22,6 +25,10 @@ pub struct Cli {
 enum Command {
     /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
     Check(check::Args),
+    /// Play a scenario in the terminal, then read the debrief.
+    Play(play::Args),
+    /// Re-run a saved result against its scenario and print the debrief again.
+    Replay(replay::Args),
 }
 
 /// Exit codes shared by every subcommand.
@@ -38,6 +45,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Play(args) => play::run(args),
+        Command::Replay(args) => replay::run(args),
     };
     ExitCode::from(code)
 }

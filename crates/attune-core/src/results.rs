@@ -1,0 +1,481 @@
+//! Results files: one JSON file per completed, abandoned or stopped run, with everything a
+//! debrief, a replay or a class report needs. Written atomically and never over another run.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Mode, Session, Status, StopReason};
+use crate::ids::{ChoiceId, EndingId, NodeId, RunId, ScenarioId, TraineeId};
+use crate::model::{Miti, Node, Outcome, Scenario};
+use crate::scoring::{self, Indicators, SkillScore};
+use crate::skills::Skill;
+
+/// Bump when the shape changes; readers refuse versions they do not know.
+pub const SCHEMA_VERSION: u32 = 1;
+pub const RESULT_EXTENSION: &str = ".result.json";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunResult {
+    pub schema: u32,
+    pub run: RunId,
+    pub trainee: TraineeId,
+    pub scenario: ScenarioRef,
+    pub mode: Mode,
+    pub seed: u64,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub ended_at: String,
+    pub status: RunStatus,
+    pub ending: Option<EndingRecord>,
+    pub decisions: Vec<DecisionRecord>,
+    pub hints_used: u32,
+    pub final_state: FinalState,
+    pub scores: Vec<SkillScore>,
+    pub indicators: Indicators,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRef {
+    pub id: ScenarioId,
+    pub title: String,
+    /// SHA-256 of the scenario file this run was played on.
+    pub content_hash: String,
+    /// The file, as given when the run started (a hint for replay; the id and hash decide).
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Completed,
+    /// The trainee quit before an ending.
+    Abandoned,
+    /// The scenario could not go on (see `docs/scoring.md`).
+    Stopped(StopReason),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndingRecord {
+    pub id: EndingId,
+    pub title: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRecord {
+    pub node: NodeId,
+    /// Which wording of the client's line was shown (index into `says`).
+    pub variant: u16,
+    /// The choices in the order shown.
+    pub shown: Vec<ChoiceId>,
+    pub chosen: ChoiceId,
+    /// The chosen reply's authored scores and codes, so reports need not reread the scenario.
+    pub scores: BTreeMap<Skill, i32>,
+    pub carkhuff: Option<f32>,
+    pub miti: Option<Miti>,
+    pub notices_cue: bool,
+    pub elapsed_ms: u64,
+    pub hint_used: bool,
+    pub taken_back: bool,
+    /// Set when this prompt was answered before and that reply taken back: that first reply
+    /// is the one the scores count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_choice: Option<ChoiceId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinalState {
+    pub variables: BTreeMap<String, i32>,
+    pub flags: BTreeMap<String, bool>,
+}
+
+impl RunResult {
+    /// The record of a session as it stands. `quit` marks a session left before its end.
+    pub fn from_session(
+        session: &Session,
+        trainee: TraineeId,
+        scenario_path: Option<String>,
+        started_at: SystemTime,
+        ended_at: SystemTime,
+        quit: bool,
+    ) -> RunResult {
+        let scenario: &Scenario = session.scenario();
+        let status = match session.status() {
+            Status::Ended(_) => RunStatus::Completed,
+            Status::Stopped(reason) => RunStatus::Stopped(reason),
+            Status::AwaitingChoice => {
+                debug_assert!(quit, "only a quit session is saved mid-way");
+                RunStatus::Abandoned
+            }
+        };
+        let ending = match session.status() {
+            Status::Ended(e) => {
+                let e = &scenario.endings[e as usize];
+                Some(EndingRecord {
+                    id: e.id.value.clone(),
+                    title: e.title.value.clone(),
+                    outcome: e.outcome,
+                })
+            }
+            _ => None,
+        };
+        let decisions = session
+            .decisions()
+            .iter()
+            .map(|d| {
+                let Node::Client(node) = &scenario.nodes[d.prompt.node as usize] else {
+                    unreachable!("decisions are made at client nodes")
+                };
+                let chosen = &node.choices[d.choice as usize];
+                DecisionRecord {
+                    node: node.id.value.clone(),
+                    variant: d.prompt.variant,
+                    shown: d
+                        .prompt
+                        .order
+                        .iter()
+                        .map(|&c| node.choices[c as usize].resolved.id.clone())
+                        .collect(),
+                    chosen: chosen.resolved.id.clone(),
+                    scores: Skill::ALL
+                        .iter()
+                        .map(|&s| (s, chosen.scores.get(s).value))
+                        .collect(),
+                    carkhuff: chosen.codes.carkhuff.as_ref().map(|l| l.value),
+                    miti: chosen.codes.miti,
+                    notices_cue: chosen.codes.notices_cue,
+                    elapsed_ms: d.elapsed_ms,
+                    hint_used: d.hint_used,
+                    taken_back: d.taken_back,
+                    first_choice: d
+                        .first_choice
+                        .map(|c| node.choices[c as usize].resolved.id.clone()),
+                }
+            })
+            .collect();
+        let card = scoring::score(scenario, session.decisions());
+        let vars = &scenario.resolved.variables;
+        RunResult {
+            schema: SCHEMA_VERSION,
+            run: new_run_id(started_at),
+            trainee,
+            scenario: ScenarioRef {
+                id: scenario.id.value.clone(),
+                title: scenario.title.value.clone(),
+                content_hash: scenario.resolved.content_hash.clone(),
+                path: scenario_path,
+            },
+            mode: session.mode(),
+            seed: session.seed(),
+            started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
+            ended_at: humantime::format_rfc3339_seconds(ended_at).to_string(),
+            status,
+            ending,
+            decisions,
+            hints_used: session.decisions().iter().filter(|d| d.hint_used).count() as u32,
+            final_state: FinalState {
+                variables: vars
+                    .iter()
+                    .zip(session.variables())
+                    .map(|(v, &x)| (v.name.value.clone(), x))
+                    .collect(),
+                flags: scenario
+                    .resolved
+                    .flags
+                    .iter()
+                    .cloned()
+                    .zip(session.flags().iter().copied())
+                    .collect(),
+            },
+            scores: card.skills,
+            indicators: card.indicators,
+        }
+    }
+
+    /// A file name that sorts by time and cannot collide with another run's.
+    pub fn file_name(&self) -> String {
+        format!(
+            "{}_{}_{}{RESULT_EXTENSION}",
+            slug(self.scenario.id.as_str()),
+            slug(self.trainee.as_str()),
+            self.run
+        )
+    }
+}
+
+/// `20261126T051530Z-3fa9c2d1`: the start time, then 32 bits that differ between runs started
+/// in the same second (time, process and a counter, hashed).
+fn new_run_id(started_at: SystemTime) -> RunId {
+    use sha2::{Digest, Sha256};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let stamp = humantime::format_rfc3339_seconds(started_at)
+        .to_string()
+        .replace(['-', ':'], "");
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut hasher = Sha256::new();
+    hasher.update(nanos.to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    hasher.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    let digest = hasher.finalize();
+    RunId(format!(
+        "{stamp}-{:02x}{:02x}{:02x}{:02x}",
+        digest[0], digest[1], digest[2], digest[3]
+    ))
+}
+
+/// Lowercase letters, digits and `-` only, so any trainee id makes a safe file name.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.is_empty() {
+        "anonymous".to_owned()
+    } else {
+        out.chars().take(40).collect()
+    }
+}
+
+/// Writes a result into `dir` atomically: a temporary file in the same folder, flushed to disk,
+/// then linked to its final name (which fails rather than replace an existing file) and the
+/// temporary removed. A crash at any point leaves either no result or a complete one; readers
+/// skip the `.partial` leftovers.
+pub fn save(dir: &Path, result: &RunResult) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let json = serde_json::to_vec_pretty(result).map_err(std::io::Error::other)?;
+    let mut result = result.clone();
+    for attempt in 0..16 {
+        if attempt > 0 {
+            // Same second, same hash prefix: vanishingly rare, but never overwrite.
+            result.run = new_run_id(SystemTime::now());
+        }
+        let name = result.file_name();
+        let final_path = dir.join(&name);
+        let temp_path = dir.join(format!(".{name}.partial"));
+        let bytes = if attempt == 0 {
+            json.clone()
+        } else {
+            serde_json::to_vec_pretty(&result).map_err(std::io::Error::other)?
+        };
+        write_synced(&temp_path, &bytes)?;
+        match std::fs::hard_link(&temp_path, &final_path) {
+            Ok(()) => {
+                std::fs::remove_file(&temp_path)?;
+                sync_dir(dir);
+                return Ok(final_path);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&temp_path)?;
+            }
+            Err(err) => {
+                let _ = std::fs::remove_file(&temp_path);
+                return Err(err);
+            }
+        }
+    }
+    Err(std::io::Error::other(
+        "could not find a free file name for the result",
+    ))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    if std::env::var_os("ATTUNE_TEST_CRASH_DURING_SAVE").is_some() {
+        // Test hook: die half-way through the write, as a power cut or kill would.
+        file.write_all(&bytes[..bytes.len() / 2])?;
+        file.sync_all()?;
+        std::process::abort();
+    }
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sync_dir(dir: &Path) {
+    // Makes the new name durable on Unix; not possible (or needed) everywhere.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Why a results file could not be used.
+#[derive(Debug)]
+pub enum ResultError {
+    Io(std::io::Error),
+    /// Not valid JSON, or not the shape of a result, at a line and column.
+    Damaged {
+        line: usize,
+        column: usize,
+        message: String,
+        truncated: bool,
+    },
+    UnknownSchema(u32),
+}
+
+impl std::fmt::Display for ResultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResultError::Io(err) => write!(f, "{err}"),
+            ResultError::Damaged {
+                line,
+                column,
+                message,
+                truncated: true,
+            } => write!(
+                f,
+                "{line}:{column}: the file ends in the middle of the result ({message}); it was probably cut short while being copied"
+            ),
+            ResultError::Damaged {
+                line,
+                column,
+                message,
+                truncated: false,
+            } => write!(
+                f,
+                "{line}:{column}: this is not a valid Attune result: {message}; was it edited by hand?"
+            ),
+            ResultError::UnknownSchema(v) => write!(
+                f,
+                "this result uses schema version {v}, but this version of Attune reads version {SCHEMA_VERSION}; update Attune to read it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ResultError {}
+
+pub fn load(path: &Path) -> Result<RunResult, ResultError> {
+    let bytes = std::fs::read(path).map_err(ResultError::Io)?;
+    parse(&bytes)
+}
+
+pub fn parse(bytes: &[u8]) -> Result<RunResult, ResultError> {
+    let damaged = |e: serde_json::Error| ResultError::Damaged {
+        line: e.line(),
+        column: e.column(),
+        truncated: e.is_eof(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    // Look at the schema first, so a newer file gets "update Attune", not a field error.
+    #[derive(Deserialize)]
+    struct Version {
+        schema: u32,
+    }
+    let version: Version = serde_json::from_slice(bytes).map_err(damaged)?;
+    if version.schema != SCHEMA_VERSION {
+        return Err(ResultError::UnknownSchema(version.schema));
+    }
+    serde_json::from_slice(bytes).map_err(damaged)
+}
+
+/// The results files in a folder, oldest first.
+pub fn list(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(RESULT_EXTENSION) && !n.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Why a replay could not reproduce a result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplayError {
+    WrongScenario {
+        expected: String,
+        found: String,
+    },
+    ScenarioChanged,
+    /// The recorded decisions do not fit the scenario at this step (the file was edited).
+    Diverged {
+        step: usize,
+        why: String,
+    },
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::WrongScenario { expected, found } => write!(
+                f,
+                "this result is for the scenario `{expected}`, not `{found}`"
+            ),
+            ReplayError::ScenarioChanged => f.write_str(
+                "the scenario file has changed since this run (its content hash differs), so the run cannot be replayed exactly",
+            ),
+            ReplayError::Diverged { step, why } => write!(
+                f,
+                "decision {step} in the result does not fit the scenario: {why}; the result file may have been edited"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// Re-runs a recorded session: same seed, same choices, take-backs and hints.
+pub fn replay(scenario: Arc<Scenario>, result: &RunResult) -> Result<Session, ReplayError> {
+    if scenario.id.value != result.scenario.id {
+        return Err(ReplayError::WrongScenario {
+            expected: result.scenario.id.to_string(),
+            found: scenario.id.value.to_string(),
+        });
+    }
+    if scenario.resolved.content_hash != result.scenario.content_hash {
+        return Err(ReplayError::ScenarioChanged);
+    }
+    let mut session = Session::start(scenario, result.mode, result.seed);
+    for (i, d) in result.decisions.iter().enumerate() {
+        let step = i + 1;
+        let diverged = |why: String| ReplayError::Diverged { step, why };
+        let here = session
+            .node()
+            .map(|n| n.id.value.clone())
+            .ok_or_else(|| diverged("the session had already ended".into()))?;
+        if here != d.node {
+            return Err(diverged(format!(
+                "it was made at `{}`, but the session is at `{here}`",
+                d.node
+            )));
+        }
+        if d.hint_used {
+            session.hint().map_err(|e| diverged(e.to_string()))?;
+        }
+        session
+            .choose_id(d.chosen.as_str(), d.elapsed_ms)
+            .map_err(|e| diverged(e.to_string()))?;
+        if d.taken_back {
+            session.take_back().map_err(|e| diverged(e.to_string()))?;
+        }
+    }
+    Ok(session)
+}
