@@ -2,4 +2,5 @@
 //! dependencies link once.
 
 mod check;
+mod play;
 mod support;

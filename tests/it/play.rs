@@ -1,0 +1,409 @@
+//! `attune play` and `attune replay`, through the real binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+
+use attune_core::engine::{Mode, Session, Status};
+use attune_core::results::{self, RunResult};
+use attune_core::scoring::Band;
+use attune_core::{Scenario, load_file};
+
+use crate::support::{assert_no_panic, attune, repo_root, run, scratch_dir, stderr, stdout};
+
+const SCENARIOS: [&str; 3] = [
+    "scenarios/grief-eleven-weeks.scenario.ron",
+    "scenarios/guarded-teen-referral.scenario.ron",
+    "scenarios/new-country-student.scenario.ron",
+];
+
+fn scenario(path: &str) -> Arc<Scenario> {
+    Arc::new(
+        load_file(&repo_root().join(path), None)
+            .unwrap()
+            .scenario
+            .unwrap(),
+    )
+}
+
+/// The choice ids of the path that always takes the highest-scoring (or lowest) reply on offer.
+fn greedy_path(scenario: &Arc<Scenario>, best: bool) -> Vec<String> {
+    let mut session = Session::start(scenario.clone(), Mode::Assessment, 1);
+    let mut path = Vec::new();
+    while session.status() == Status::AwaitingChoice {
+        let total = |c: &&attune_core::model::Choice| c.scores.values().iter().sum::<i32>();
+        let choice = if best {
+            session.offered().max_by_key(total)
+        } else {
+            session.offered().min_by_key(total)
+        }
+        .unwrap()
+        .resolved
+        .id
+        .to_string();
+        session.choose_id(&choice, 0).unwrap();
+        path.push(choice);
+    }
+    path
+}
+
+fn play(
+    scenario: &str,
+    seed: &str,
+    choices: &[String],
+    results: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let choices = choices.join(",");
+    let mut args = vec![
+        "play",
+        scenario,
+        "--seed",
+        seed,
+        "--trainee",
+        "Trainee 7",
+        "--results",
+        results.to_str().unwrap(),
+        "--choices",
+        &choices,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn only_result(dir: &Path) -> (PathBuf, RunResult) {
+    let files = results::list(dir).unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let result = results::load(&files[0]).unwrap();
+    (files[0].clone(), result)
+}
+
+#[test]
+fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
+    for path in SCENARIOS {
+        let scenario = scenario(path);
+        for (best, outcome) in [(true, "Engaged"), (false, "Disengaged")] {
+            let dir = scratch_dir(&format!("play-{}-{best}", scenario.id.value));
+            let output = play(
+                path,
+                "11",
+                &greedy_path(&scenario, best),
+                &dir,
+                &["--mode", "assessment"],
+            );
+            assert_no_panic(&output);
+            assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+            let out = stdout(&output);
+            assert!(
+                out.contains(&format!("({outcome})")),
+                "{path}: expected {outcome}:\n{out}"
+            );
+            let (_, result) = only_result(&dir);
+            assert_eq!(format!("{:?}", result.ending.unwrap().outcome), outcome);
+            assert_eq!(result.trainee.as_str(), "Trainee 7");
+            if best {
+                for skill in &result.scores {
+                    assert_eq!(skill.band, Some(Band::Proficient), "{path}: {skill:?}");
+                    assert!(skill.scenario_best.unwrap() >= skill.raw);
+                }
+                assert!(out.contains("This was the strongest reply on offer."));
+                assert!(
+                    !out.contains("Better: "),
+                    "no better alternative on the best path"
+                );
+            } else {
+                assert!(
+                    result.scores.iter().all(|s| s.band == Some(Band::Emerging)),
+                    "{path}: {:?}",
+                    result.scores
+                );
+                assert!(out.contains("Better: "));
+            }
+        }
+    }
+}
+
+#[test]
+fn replay_reproduces_the_debrief() {
+    for path in SCENARIOS {
+        let scenario = scenario(path);
+        let dir = scratch_dir(&format!("replay-{}", scenario.id.value));
+        // A practice run with a take-back and a hint along the way.
+        let mut choices = greedy_path(&scenario, false);
+        choices.truncate(1);
+        choices.push("b".into());
+        choices.push("h".into());
+        choices.extend(greedy_path_from(&scenario, &choices));
+        let output = play(path, "5", &choices, &dir, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        let played = stdout(&output);
+        let debrief = &played[played.find("DEBRIEF").unwrap()..];
+        let (file, result) = only_result(&dir);
+        assert!(result.decisions.iter().any(|d| d.taken_back));
+        assert_eq!(result.hints_used, 1);
+
+        let replayed = run(&["replay", file.to_str().unwrap()]);
+        assert_eq!(replayed.status.code(), Some(0), "{}", stderr(&replayed));
+        let replayed = stdout(&replayed);
+        assert_eq!(&replayed[replayed.find("DEBRIEF").unwrap()..], debrief);
+    }
+}
+
+/// Continues a scripted path (which may contain `b`/`h`) with the best replies to the end.
+fn greedy_path_from(scenario: &Arc<Scenario>, prefix: &[String]) -> Vec<String> {
+    let mut session = Session::start(scenario.clone(), Mode::Practice, 5);
+    for token in prefix {
+        match token.as_str() {
+            "b" => session.take_back().unwrap(),
+            "h" => {
+                session.hint().unwrap();
+            }
+            id => {
+                session.choose_id(id, 0).unwrap();
+            }
+        }
+    }
+    let mut rest = Vec::new();
+    while session.status() == Status::AwaitingChoice {
+        let id = session
+            .offered()
+            .max_by_key(|c| c.scores.values().iter().sum::<i32>())
+            .unwrap()
+            .resolved
+            .id
+            .to_string();
+        session.choose_id(&id, 0).unwrap();
+        rest.push(id);
+    }
+    rest
+}
+
+#[test]
+fn same_seed_and_choices_give_the_same_transcript_and_result() {
+    let path = SCENARIOS[1];
+    let dir_a = scratch_dir("determinism-a");
+    let dir_b = scratch_dir("determinism-b");
+    let choices: Vec<String> = [
+        "2", "1", "3", "1", "2", "1", "1", "2", "1", "1", "1", "1", "1", "1", "1", "1", "1", "1",
+        "1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let a = play(path, "2024", &choices, &dir_a, &[]);
+    let b = play(path, "2024", &choices, &dir_b, &[]);
+    assert_eq!(stdout(&a), stdout(&b));
+    let (_, mut ra) = only_result(&dir_a);
+    let (_, mut rb) = only_result(&dir_b);
+    for r in [&mut ra, &mut rb] {
+        r.started_at.clear();
+        r.ended_at.clear();
+        r.run = Default::default();
+    }
+    assert_eq!(ra, rb);
+    let c = play(path, "2025", &choices, &scratch_dir("determinism-c"), &[]);
+    assert_ne!(stdout(&a), stdout(&c), "another seed shows another order");
+}
+
+#[test]
+fn quitting_and_closed_input_save_an_abandoned_result() {
+    let dir = scratch_dir("abandoned");
+    let mut child = attune()
+        .args([
+            "play",
+            SCENARIOS[0],
+            "--seed",
+            "3",
+            "--results",
+            dir.to_str().unwrap(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"1\n\nh\n2\nq\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("Hint:"));
+    let (_, result) = only_result(&dir);
+    assert_eq!(result.status, results::RunStatus::Abandoned);
+    assert_eq!(result.decisions.len(), 2);
+    assert!(result.decisions[1].hint_used);
+
+    // Input that simply ends (no `q`) is a quit too.
+    let dir = scratch_dir("abandoned-eof");
+    let output = attune()
+        .args(["play", SCENARIOS[2], "--results", dir.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(only_result(&dir).1.status, results::RunStatus::Abandoned);
+}
+
+#[test]
+fn damaged_results_give_clear_errors() {
+    let dir = scratch_dir("damaged");
+    let scenario = scenario(SCENARIOS[0]);
+    play(
+        SCENARIOS[0],
+        "8",
+        &greedy_path(&scenario, true),
+        &dir,
+        &["--mode", "assessment"],
+    );
+    let (file, result) = only_result(&dir);
+    let text = std::fs::read_to_string(&file).unwrap();
+
+    let check = |name: &str, content: &str, expected: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        let output = run(&["replay", path.to_str().unwrap()]);
+        assert_no_panic(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let err = stderr(&output);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(
+            err.contains(path.to_str().unwrap()),
+            "{name} names the file: {err}"
+        );
+    };
+    check(
+        "truncated.json",
+        &text[..text.len() / 2],
+        "the file ends in the middle of the result",
+    );
+    check(
+        "not-json.json",
+        "this is not json",
+        "1:2: this is not a valid Attune result",
+    );
+    check("empty.json", "", "ends in the middle");
+    let first = result.decisions[0].chosen.to_string();
+    let other = result.decisions[0]
+        .shown
+        .iter()
+        .find(|c| **c != result.decisions[0].chosen)
+        .unwrap()
+        .to_string();
+    check(
+        "other-choice.json",
+        &text.replacen(
+            &format!("\"chosen\": \"{first}\""),
+            &format!("\"chosen\": \"{other}\""),
+            1,
+        ),
+        "the result file may have been edited",
+    );
+    check(
+        "unknown-choice.json",
+        &text.replacen(
+            &format!("\"chosen\": \"{first}\""),
+            "\"chosen\": \"made-up\"",
+            1,
+        ),
+        "decision 1 in the result does not fit the scenario: the choice `made-up` is not on offer here",
+    );
+    check(
+        "newer-schema.json",
+        &text.replacen("\"schema\": 1", "\"schema\": 9", 1),
+        "schema version 9",
+    );
+    check(
+        "changed-scenario.json",
+        &text.replacen(&result.scenario.content_hash, &"0".repeat(64), 1),
+        "the scenario file has changed since this run",
+    );
+    let missing = run(&["replay", "no/such/result.json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no/such/result.json"));
+}
+
+#[test]
+fn a_killed_save_leaves_no_half_written_result() {
+    let dir = scratch_dir("killed-save");
+    let scenario = scenario(SCENARIOS[0]);
+    let choices = greedy_path(&scenario, true).join(",");
+    let output = attune()
+        .args([
+            "play",
+            SCENARIOS[0],
+            "--seed",
+            "4",
+            "--results",
+            dir.to_str().unwrap(),
+            "--choices",
+            &choices,
+        ])
+        .env("ATTUNE_TEST_CRASH_DURING_SAVE", "1")
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the save was interrupted");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !leftovers.is_empty(),
+        "the interrupted temporary file is there"
+    );
+    assert!(
+        results::list(&dir).unwrap().is_empty(),
+        "but no result file: {leftovers:?}"
+    );
+    for name in leftovers {
+        let name = name.to_string_lossy();
+        assert!(
+            name.starts_with('.') && name.ends_with(".partial"),
+            "{name}"
+        );
+    }
+    // The next save in the same folder works, and the folder still holds only complete results.
+    let output = play(SCENARIOS[0], "4", &greedy_path(&scenario, true), &dir, &[]);
+    assert_eq!(output.status.code(), Some(0));
+    for file in results::list(&dir).unwrap() {
+        results::load(&file).unwrap();
+    }
+}
+
+#[test]
+fn bad_scripted_choices_are_reported_and_the_run_kept() {
+    let dir = scratch_dir("bad-choice");
+    let output = play(SCENARIOS[0], "1", &["9".to_owned()], &dir, &[]);
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("there is no option 9: choose 1 to 4"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(only_result(&dir).1.status, results::RunStatus::Abandoned);
+
+    let dir = scratch_dir("short-script");
+    let output = play(SCENARIOS[0], "1", &["1".to_owned()], &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("ran out before the session ended"));
+
+    let broken = run(&[
+        "play",
+        "tests/broken/unknown-node.scenario.ron",
+        "--results",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stderr(&broken).contains("tests/broken/unknown-node.scenario.ron:75:27"));
+}
