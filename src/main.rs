@@ -1,9 +1,5 @@
-//! `attune`: the command-line tools (and, later, the app) over the engine-free core.
+//! `attune`: the app (no subcommand) and the command-line tools.
 
-mod cli;
-
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    cli::run()
+fn main() -> std::process::ExitCode {
+    attune::cli::run()
 }

@@ -1,10 +1,12 @@
 //! Subcommands. To add one: a module here with an `Args` struct and a `run` function, a variant
 //! in [`Command`], and its arm in [`run`].
 
+#[cfg(feature = "app")]
+mod app;
 mod check;
 mod play;
 mod replay;
-mod scenario_file;
+pub(crate) mod scenario_file;
 
 use std::process::ExitCode;
 
@@ -17,8 +19,9 @@ use clap::{Parser, Subcommand};
     about = "Role-play training for counselling micro-skills"
 )]
 pub struct Cli {
+    /// Without a subcommand, `attune` opens the app.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,6 +32,9 @@ enum Command {
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
     Replay(replay::Args),
+    /// Open the app (the default), optionally playing a scripted path and saving a screenshot.
+    #[cfg(feature = "app")]
+    App(app::Args),
 }
 
 /// Exit codes shared by every subcommand.
@@ -44,9 +50,19 @@ pub mod exit {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Play(args) => play::run(args),
-        Command::Replay(args) => replay::run(args),
+        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Play(args)) => play::run(args),
+        Some(Command::Replay(args)) => replay::run(args),
+        #[cfg(feature = "app")]
+        Some(Command::App(args)) => app::run(args),
+        #[cfg(feature = "app")]
+        None => app::run(app::Args::default()),
+        #[cfg(not(feature = "app"))]
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            exit::USAGE
+        }
     };
     ExitCode::from(code)
 }

@@ -188,6 +188,41 @@ impl Session {
         Ok(session)
     }
 
+    /// Continues `from` in a changed version of its scenario (an author's edit): at the same
+    /// node, with the variables and flags carried over by name. The decisions start afresh.
+    pub fn resume_in(scenario: Arc<Scenario>, from: &Session) -> Result<Session, EngineError> {
+        let node = from
+            .node()
+            .ok_or(EngineError::NotAwaitingChoice)?
+            .id
+            .as_str();
+        let index = scenario
+            .nodes
+            .iter()
+            .position(|n| matches!(n, Node::Client(c) if c.id.as_str() == node))
+            .ok_or_else(|| EngineError::NoSuchNode(node.to_owned()))?;
+        let mut session = Session::blank(scenario, from.mode, from.seed);
+        let old = &from.scenario.resolved;
+        for (v, &value) in old.variables.iter().zip(&from.variables) {
+            if let Some(i) = session.variable_index(&v.name) {
+                session.variables[i] = session.clamp(i, value);
+            }
+        }
+        for (name, &value) in old.flags.iter().zip(&from.flags) {
+            if let Some(i) = session
+                .scenario
+                .resolved
+                .flags
+                .iter()
+                .position(|f| f == name)
+            {
+                session.flags[i] = value;
+            }
+        }
+        session.arrive(Target::Node(index as u32));
+        Ok(session)
+    }
+
     fn blank(scenario: Arc<Scenario>, mode: Mode, seed: u64) -> Session {
         let variables = scenario
             .resolved

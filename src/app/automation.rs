@@ -1,0 +1,199 @@
+//! Scripted runs of the real app: open a scenario, play a path, save a screenshot, exit. Used by
+//! the window smoke test and for taking the README's screenshots; authors can use it to jump
+//! into the middle of a scenario.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use attune_core::engine::Mode;
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+
+use super::scenarios::Library;
+use super::screens::{Action, ActiveSession, Screen, Selection, SessionPhase};
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        drive_automation.run_if(resource_exists::<Automation>),
+    );
+}
+
+#[derive(Resource, Debug)]
+pub struct Automation {
+    /// Scenario id or file name.
+    pub scenario: Option<String>,
+    pub mode: Mode,
+    pub seed: u64,
+    /// Option numbers as shown, choice ids, `h` and `b`.
+    pub choices: VecDeque<String>,
+    pub screenshot: Option<PathBuf>,
+    stage: Stage,
+    /// The screenshot has been written.
+    captured: bool,
+    /// Whether to begin the session (or stop at the briefing).
+    begin: bool,
+    /// Frames to let pass before the next step, so that each screen is drawn.
+    wait: u32,
+    started: Instant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Open,
+    Begin,
+    Play,
+    Capture,
+    Saving,
+    Done,
+}
+
+/// How long to wait for the library before giving up.
+const LOAD_TIMEOUT: Duration = Duration::from_secs(120);
+/// Frames to draw before a screenshot, so egui has laid out and painted the screen.
+const SETTLE_FRAMES: u32 = 20;
+
+impl Automation {
+    pub fn new(
+        scenario: Option<String>,
+        mode: Mode,
+        seed: u64,
+        choices: Vec<String>,
+        begin: bool,
+        screenshot: Option<PathBuf>,
+    ) -> Self {
+        let choices_empty = choices.is_empty();
+        Automation {
+            stage: if scenario.is_some() {
+                Stage::Open
+            } else {
+                Stage::Capture
+            },
+            scenario,
+            mode,
+            seed,
+            choices: choices.into(),
+            screenshot,
+            captured: false,
+            begin: begin || !choices_empty,
+            wait: SETTLE_FRAMES,
+            started: Instant::now(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drive_automation(
+    mut commands: Commands,
+    mut automation: ResMut<Automation>,
+    library: Res<Library>,
+    mut selection: ResMut<Selection>,
+    screen: Res<State<Screen>>,
+    phase: Option<Res<State<SessionPhase>>>,
+    active: Option<Res<ActiveSession>>,
+    mut actions: MessageWriter<Action>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if automation.wait > 0 {
+        automation.wait -= 1;
+        return;
+    }
+    if !library.is_ready() || library.entries.is_empty() {
+        if automation.started.elapsed() > LOAD_TIMEOUT {
+            error!("automation: the scenario library did not load in time");
+            exit.write(AppExit::error());
+        }
+        return;
+    }
+    automation.wait = 3;
+    match automation.stage {
+        Stage::Open => {
+            let wanted = automation.scenario.clone().unwrap_or_default();
+            let Some(entry) = library.find(&wanted).filter(|e| e.playable.is_some()) else {
+                error!("automation: no playable scenario `{wanted}` in the library");
+                exit.write(AppExit::error());
+                automation.stage = Stage::Done;
+                return;
+            };
+            selection.mode = automation.mode;
+            selection.seed_text = automation.seed.to_string();
+            actions.write(Action::Open {
+                file: entry.file.clone(),
+            });
+            automation.stage = Stage::Begin;
+        }
+        Stage::Begin if *screen.get() == Screen::Briefing => {
+            if !automation.begin {
+                automation.stage = Stage::Capture;
+                automation.wait = SETTLE_FRAMES;
+                return;
+            }
+            actions.write(Action::Begin);
+            automation.stage = Stage::Play;
+        }
+        Stage::Play => match (screen.get(), phase.as_deref().map(State::get)) {
+            (Screen::Session, Some(SessionPhase::Feedback)) if !automation.choices.is_empty() => {
+                actions.write(Action::Continue);
+            }
+            (Screen::Session, Some(SessionPhase::Choosing)) => match automation.choices.pop_front()
+            {
+                Some(token) => {
+                    let action = match token.trim() {
+                        "h" => Action::Hint,
+                        "b" => Action::TakeBack,
+                        t => match t.parse::<usize>() {
+                            Ok(n) => Action::Choose(n),
+                            Err(_) => {
+                                let position = active.as_ref().and_then(|a| {
+                                    a.session
+                                        .offered()
+                                        .position(|c| c.resolved.id.as_str() == t)
+                                });
+                                match position {
+                                    Some(p) => Action::Choose(p + 1),
+                                    None => {
+                                        error!("automation: `{t}` is not on offer");
+                                        exit.write(AppExit::error());
+                                        automation.stage = Stage::Done;
+                                        return;
+                                    }
+                                }
+                            }
+                        },
+                    };
+                    actions.write(action);
+                }
+                None => {
+                    automation.stage = Stage::Capture;
+                    automation.wait = SETTLE_FRAMES;
+                }
+            },
+            (Screen::Session, _) | (Screen::Debrief, _) => {
+                automation.stage = Stage::Capture;
+                automation.wait = SETTLE_FRAMES;
+            }
+            _ => {}
+        },
+        Stage::Capture => {
+            let Some(path) = automation.screenshot.clone() else {
+                automation.stage = Stage::Done; // stay open for the author
+                return;
+            };
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path))
+                .observe(
+                    |_: On<ScreenshotCaptured>, mut automation: ResMut<Automation>| {
+                        automation.stage = Stage::Done;
+                        automation.captured = true;
+                    },
+                );
+            automation.stage = Stage::Saving;
+        }
+        Stage::Done if automation.captured => {
+            exit.write(AppExit::Success);
+        }
+        _ => {}
+    }
+}

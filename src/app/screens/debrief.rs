@@ -1,0 +1,254 @@
+//! The debrief: skills with bands, practice indicators, the ending, and every decision with the
+//! better alternative. The result is already saved when this screen opens.
+
+use attune_core::debrief::{Debrief, stop_explanation};
+use attune_core::scoring::{COMPLEX_SHARE_THRESHOLDS, R_TO_Q_THRESHOLDS};
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Action, FinishedRun, Screen, Selection};
+use crate::app::scenarios::Library;
+use crate::app::settings::SettingsOpen;
+use crate::app::widgets;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, leave_debrief.run_if(in_state(Screen::Debrief)));
+}
+
+pub(super) fn ui_plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw_debrief.run_if(in_state(Screen::Debrief)),
+    );
+}
+
+fn leave_debrief(
+    mut actions: MessageReader<Action>,
+    run: Option<Res<FinishedRun>>,
+    library: Res<Library>,
+    mut selection: ResMut<Selection>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    for action in actions.read() {
+        match action {
+            Action::PlayAgain { same_seed } => {
+                let Some(run) = &run else { continue };
+                selection.file = Some(run.file.clone());
+                // Play the newest good version of the scenario.
+                selection.scenario = library
+                    .entry(&run.file)
+                    .and_then(|e| e.playable.clone())
+                    .or_else(|| Some(run.session.scenario().clone()));
+                selection.mode = run.session.mode();
+                selection.seed_text = if *same_seed {
+                    run.session.seed().to_string()
+                } else {
+                    String::new()
+                };
+                next.set(Screen::Session);
+            }
+            Action::ToLibrary => next.set(Screen::Library),
+            _ => {}
+        }
+    }
+}
+
+fn draw_debrief(
+    mut contexts: EguiContexts,
+    run: Option<Res<FinishedRun>>,
+    mut actions: MessageWriter<Action>,
+    mut settings_open: ResMut<SettingsOpen>,
+) -> Result {
+    let Some(run) = run else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let debrief = Debrief::new(&run.session);
+    let mut root = widgets::root_ui(ctx);
+    widgets::top_bar(&mut root, Screen::Debrief.title(), &mut settings_open.0);
+    egui::Panel::bottom("debrief-actions").show(&mut root, |ui| {
+        ui.add_space(8.0);
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Play again (new seed)").clicked() {
+                actions.write(Action::PlayAgain { same_seed: false });
+            }
+            if ui
+                .button(format!("Replay seed {}", run.session.seed()))
+                .on_hover_text("The same order of replies and wording, to try a different path")
+                .clicked()
+            {
+                actions.write(Action::PlayAgain { same_seed: true });
+            }
+            if ui.button("Back to the library").clicked() {
+                actions.write(Action::ToLibrary);
+            }
+            ui.separator();
+            match &run.saved {
+                Ok(path) => ui.label(
+                    egui::RichText::new(format!("Result saved: {}", path.display()))
+                        .weak()
+                        .small(),
+                ),
+                Err(err) => ui.colored_label(ui.visuals().error_fg_color, err),
+            };
+        });
+        ui.add_space(8.0);
+    });
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            widgets::page(ui, |ui| debrief_view(ui, &debrief));
+        });
+    });
+    Ok(())
+}
+
+/// The whole debrief, as a pure function of the debrief data.
+pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
+    ui.heading(&d.scenario.title.value);
+    ui.add_space(8.0);
+    widgets::card(ui, |ui| match (d.ending, d.stopped) {
+        (Some(ending), _) => {
+            ui.label(
+                egui::RichText::new(format!(
+                    "Ending: {} ({:?})",
+                    ending.title.value, ending.outcome
+                ))
+                .strong(),
+            );
+            ui.label(&ending.text.value);
+            ui.add_space(4.0);
+            ui.label(egui::RichText::new(&ending.debrief.value).italics());
+        }
+        (None, Some(reason)) => {
+            ui.colored_label(ui.visuals().warn_fg_color, stop_explanation(reason));
+        }
+        (None, None) => {
+            ui.label("You left the session before it ended. Your replies so far are scored below.");
+        }
+    });
+    ui.add_space(12.0);
+    ui.label(egui::RichText::new("Skills").heading());
+    ui.label(
+        egui::RichText::new(
+            "Your points compared with the best and worst replies you were offered.",
+        )
+        .weak(),
+    );
+    for skill in &d.card.skills {
+        widgets::skill_bar(ui, skill);
+    }
+    ui.add_space(12.0);
+    ui.label(egui::RichText::new("Practice indicators").heading());
+    ui.label(egui::RichText::new("From the codes of the replies you chose. They reference published frameworks; they are not official scores.").weak());
+    let i = &d.card.indicators;
+    egui::Grid::new("indicators")
+        .num_columns(3)
+        .spacing([16.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("Carkhuff empathy");
+            ui.label(match i.carkhuff_mean {
+                Some(mean) => format!(
+                    "mean level {mean:.1}; {} of {} at level 3 or above",
+                    i.carkhuff_at_least_3, i.carkhuff_coded
+                ),
+                None => "no coded replies".to_owned(),
+            });
+            ui.label(egui::RichText::new("level 3 = interchangeable").weak());
+            ui.end_row();
+            ui.label("Reflections : questions");
+            ui.label(format!(
+                "{} ({} reflections, {} questions) — {}",
+                i.reflection_to_question
+                    .map_or("–".to_owned(), |r| format!("{r:.1}:1")),
+                i.reflections,
+                i.questions,
+                i.reflection_to_question_level.label()
+            ));
+            ui.label(
+                egui::RichText::new(format!(
+                    "MITI fair {:.0}:1, good {:.0}:1",
+                    R_TO_Q_THRESHOLDS.0, R_TO_Q_THRESHOLDS.1
+                ))
+                .weak(),
+            );
+            ui.end_row();
+            ui.label("Complex reflections");
+            ui.label(format!(
+                "{} of reflections — {}",
+                i.complex_share
+                    .map_or("–".to_owned(), |s| format!("{:.0}%", s * 100.0)),
+                i.complex_share_level.label()
+            ));
+            ui.label(
+                egui::RichText::new(format!(
+                    "MITI fair {:.0}%, good {:.0}%",
+                    COMPLEX_SHARE_THRESHOLDS.0 * 100.0,
+                    COMPLEX_SHARE_THRESHOLDS.1 * 100.0
+                ))
+                .weak(),
+            );
+            ui.end_row();
+            ui.label("Nonverbal cues noticed");
+            ui.label(format!("{} of {}", i.cues_noticed, i.cues_presented));
+            ui.label("");
+            ui.end_row();
+        });
+    ui.add_space(12.0);
+    ui.label(egui::RichText::new("Your replies").heading());
+    for (n, review) in d.card.decisions.iter().enumerate() {
+        widgets::card(ui, |ui| {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{}. {} said: “{}”",
+                    n + 1,
+                    d.scenario.client.name.value,
+                    review.node.says[review.variant as usize].value
+                ))
+                .weak(),
+            );
+            ui.label(
+                egui::RichText::new(format!("You said: “{}”", review.chosen.reply.value)).strong(),
+            );
+            ui.horizontal_wrapped(|ui| {
+                for skill in attune_core::skills::Skill::ALL {
+                    widgets::skill_change(ui, skill, review.chosen.scores.get(skill).value);
+                    ui.add_space(8.0);
+                }
+                if review.hint_used {
+                    ui.label(egui::RichText::new("hint used").weak());
+                }
+            });
+            ui.label(&review.chosen.feedback.value);
+            if let Some(retaken) = review.retaken {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "You took this back and chose “{}”. Your first reply is the one scored.",
+                        retaken.reply.value
+                    ))
+                    .weak(),
+                );
+            }
+            match review.better {
+                Some(better) => {
+                    ui.add_space(4.0);
+                    ui.label(
+                        egui::RichText::new(format!("Better: “{}”", better.reply.value))
+                            .color(widgets::POSITIVE),
+                    );
+                    ui.label(&better.feedback.value);
+                }
+                None => {
+                    ui.label(
+                        egui::RichText::new("This was the strongest reply on offer.")
+                            .color(widgets::POSITIVE),
+                    );
+                }
+            }
+            if review.guard_applied {
+                ui.label(egui::RichText::new("Several replies of the same kind in a row when the moment called for another: positive points counted half.").weak());
+            }
+        });
+        ui.add_space(6.0);
+    }
+}
