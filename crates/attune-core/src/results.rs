@@ -34,6 +34,7 @@ pub struct RunResult {
     pub status: RunStatus,
     pub ending: Option<EndingRecord>,
     pub decisions: Vec<DecisionRecord>,
+    /// Decisions (not taken back) made after asking for a hint.
     pub hints_used: u32,
     pub final_state: FinalState,
     pub scores: Vec<SkillScore>,
@@ -182,7 +183,11 @@ impl RunResult {
             status,
             ending,
             decisions,
-            hints_used: session.decisions().iter().filter(|d| d.hint_used).count() as u32,
+            hints_used: session
+                .decisions()
+                .iter()
+                .filter(|d| d.hint_used && !d.taken_back)
+                .count() as u32,
             final_state: FinalState {
                 variables: vars
                     .iter()

@@ -45,9 +45,10 @@ impl Band {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillScore {
     pub skill: Skill,
-    /// Sum of the authored scores of the choices made.
+    /// Sum of the authored scores of the replies on the path walked.
     pub raw: i32,
-    /// `raw` after the repetition guard.
+    /// The points that count: the first reply at each decision (take-backs do not improve a
+    /// score), after the repetition guard.
     pub counted: i32,
     /// Sum, over the decisions faced, of the best and worst score on offer.
     pub path_best: i32,
@@ -198,6 +199,9 @@ pub fn score<'s>(scenario: &'s Scenario, decisions: &[Decision]) -> Scorecard<'s
         let Node::Client(node) = &scenario.nodes[decision.prompt.node as usize] else {
             continue;
         };
+        // The path walked gives the raw points; the reply that counts (the first one, if it was
+        // taken back) gives the counted points.
+        let walked = node.choices[decision.choice as usize].scores.values();
         let chosen = &node.choices[decision.scored_choice() as usize];
         let scores = chosen.scores.values();
         for s in 0..SKILLS {
@@ -208,7 +212,7 @@ pub fn score<'s>(scenario: &'s Scenario, decisions: &[Decision]) -> Scorecard<'s
                 .map(|&c| node.choices[c as usize].scores.values()[s]);
             path_best[s] += offered.clone().max().unwrap_or(0);
             path_worst[s] += offered.min().unwrap_or(0);
-            raw[s] += scores[s];
+            raw[s] += walked[s];
         }
 
         let best = best_offered(node, &decision.prompt.order);

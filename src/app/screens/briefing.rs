@@ -63,7 +63,7 @@ fn draw_briefing(
         ui.add_space(8.0);
     });
     egui::CentralPanel::default().show(&mut root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("briefing-scroll").show(ui, |ui| {
             widgets::page(ui, |ui| {
                 ui.horizontal(|ui| {
                     let portrait = s.client.portrait.as_ref().and_then(|p| portraits.get(p));

@@ -95,9 +95,11 @@ fn draw_debrief(
         ui.add_space(8.0);
     });
     egui::CentralPanel::default().show(&mut root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            widgets::page(ui, |ui| debrief_view(ui, &debrief));
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("debrief-scroll")
+            .show(ui, |ui| {
+                widgets::page(ui, |ui| debrief_view(ui, &debrief));
+            });
     });
     Ok(())
 }

@@ -55,27 +55,29 @@ fn draw_library(
         ui.add_space(6.0);
     });
     egui::CentralPanel::default().show(&mut root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            widgets::page(ui, |ui| {
-                ui.heading("Choose a client");
-                ui.label(
+        egui::ScrollArea::vertical()
+            .id_salt("library-scroll")
+            .show(ui, |ui| {
+                widgets::page(ui, |ui| {
+                    ui.heading("Choose a client");
+                    ui.label(
                     "Each scenario is one conversation. Read the content notes before you start.",
                 );
-                ui.add_space(12.0);
-                if let Some(error) = &library.folder_error {
-                    ui.colored_label(ui.visuals().error_fg_color, error);
-                }
-                if !library.is_ready() {
-                    ui.spinner();
-                }
-                for entry in &library.entries {
-                    if let Some(file) = scenario_card(ui, entry) {
-                        actions.write(Action::Open { file });
+                    ui.add_space(12.0);
+                    if let Some(error) = &library.folder_error {
+                        ui.colored_label(ui.visuals().error_fg_color, error);
                     }
-                    ui.add_space(10.0);
-                }
+                    if !library.is_ready() {
+                        ui.spinner();
+                    }
+                    for entry in &library.entries {
+                        if let Some(file) = scenario_card(ui, entry) {
+                            actions.write(Action::Open { file });
+                        }
+                        ui.add_space(10.0);
+                    }
+                });
             });
-        });
     });
     Ok(())
 }

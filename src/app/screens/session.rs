@@ -25,7 +25,8 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (apply_session_actions, notice_scenario_reload).run_if(in_state(Screen::Session)),
-        );
+        )
+        .add_systems(Last, save_on_exit.run_if(resource_exists::<ActiveSession>));
 }
 
 pub(super) fn ui_plugin(app: &mut App) {
@@ -236,6 +237,19 @@ fn finish(
         saved,
     });
     commands.remove_resource::<ActiveSession>();
+}
+
+/// Closing the app mid-session keeps the run: it is saved as abandoned.
+fn save_on_exit(
+    mut commands: Commands,
+    mut exits: MessageReader<AppExit>,
+    active: Res<ActiveSession>,
+    settings: Res<Settings>,
+    paths: Res<AppPaths>,
+) {
+    if exits.read().next().is_some() {
+        finish(&mut commands, &active, &settings, &paths, true);
+    }
 }
 
 fn notice_scenario_reload(library: Res<Library>, active: Option<ResMut<ActiveSession>>) {
@@ -463,6 +477,7 @@ fn draw_session(
     // The conversation so far, scrolling above the current line.
     egui::CentralPanel::default().show(&mut root, |ui| {
         egui::ScrollArea::vertical()
+            .id_salt("session-scroll")
             .stick_to_bottom(true)
             .show(ui, |ui| {
                 widgets::page(ui, |ui| {

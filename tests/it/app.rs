@@ -1,0 +1,305 @@
+//! Headless tests of the app's logic: no window, `MinimalPlugins` plus the app's logic plugins,
+//! driven by the same `Action` messages the views send.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use attune::app::scenarios::Library;
+use attune::app::screens::{Action, ActiveSession, FinishedRun, Screen, SessionPhase};
+use attune::app::{AppPaths, logic_plugin, register_sources};
+use attune_core::engine::{Mode, Status};
+use attune_core::results;
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+
+use crate::support::{repo_root, scratch_dir};
+
+fn scenario_dir(name: &str, files: &[(&str, &Path)]) -> PathBuf {
+    let dir = scratch_dir(name).join("scenarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, from) in files {
+        std::fs::copy(from, dir.join(file)).unwrap();
+    }
+    dir
+}
+
+fn shipped(file: &str) -> PathBuf {
+    repo_root().join("scenarios").join(file)
+}
+
+fn headless_app(scenarios: &Path, results: &Path) -> App {
+    let paths = AppPaths::new(
+        scenarios.to_owned(),
+        repo_root().join("assets"),
+        results.to_owned(),
+        None,
+    );
+    let mut app = App::new();
+    app.insert_resource(paths.clone());
+    register_sources(&mut app, &paths);
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin {
+            file_path: paths.assets.to_string_lossy().into_owned(),
+            watch_for_changes_override: Some(true),
+            ..default()
+        },
+        StatesPlugin,
+    ));
+    app.add_plugins(logic_plugin);
+    app
+}
+
+fn update_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
+    let start = Instant::now();
+    while !done(app) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        app.update();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn send(app: &mut App, action: Action) {
+    app.world_mut().write_message(action);
+    // One update to read the action, one for the state transition it asked for.
+    app.update();
+    app.update();
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+fn library_ready(app: &mut App) -> bool {
+    let library = app.world().resource::<Library>();
+    !library.entries.is_empty() && library.is_ready()
+}
+
+#[test]
+fn library_to_briefing_to_session_to_debrief_saves_the_result() {
+    let files = [
+        "grief-eleven-weeks.scenario.ron",
+        "guarded-teen-referral.scenario.ron",
+        "new-country-student.scenario.ron",
+    ];
+    let scenarios = scenario_dir("app-walk", &files.map(|f| (f, shipped(f).leak() as &Path)));
+    let results_dir = scratch_dir("app-walk-results");
+    let mut app = headless_app(&scenarios, &results_dir);
+    update_until(&mut app, "the library", library_ready);
+    {
+        let library = app.world().resource::<Library>();
+        assert_eq!(library.entries.len(), 3);
+        assert!(
+            library
+                .entries
+                .iter()
+                .all(|e| e.playable.is_some() && e.problems.is_empty())
+        );
+    }
+    assert_eq!(screen(&app), Screen::Library);
+
+    send(
+        &mut app,
+        Action::Open {
+            file: files[1].into(),
+        },
+    );
+    assert_eq!(screen(&app), Screen::Briefing);
+    send(&mut app, Action::Begin);
+    assert_eq!(screen(&app), Screen::Session);
+    assert_eq!(
+        app.world().resource::<ActiveSession>().session.mode(),
+        Mode::Practice
+    );
+
+    // A hint, a reply taken back, then the best reply each time until the end.
+    send(&mut app, Action::Hint);
+    assert!(app.world().resource::<ActiveSession>().hint.is_some());
+    send(&mut app, Action::Choose(1));
+    assert_eq!(
+        *app.world().resource::<State<SessionPhase>>().get(),
+        SessionPhase::Feedback
+    );
+    send(&mut app, Action::TakeBack);
+    assert_eq!(
+        *app.world().resource::<State<SessionPhase>>().get(),
+        SessionPhase::Choosing
+    );
+    let mut steps = 0;
+    while screen(&app) == Screen::Session {
+        steps += 1;
+        assert!(steps < 200, "the session should end");
+        if *app.world().resource::<State<SessionPhase>>().get() == SessionPhase::Feedback {
+            send(&mut app, Action::Continue);
+            continue;
+        }
+        let session = &app.world().resource::<ActiveSession>().session;
+        assert_eq!(session.status(), Status::AwaitingChoice);
+        let best = session
+            .offered()
+            .enumerate()
+            .max_by_key(|(_, c)| c.scores.values().iter().sum::<i32>())
+            .unwrap()
+            .0;
+        send(&mut app, Action::Choose(best + 1));
+    }
+    assert_eq!(screen(&app), Screen::Debrief);
+    let run = app.world().resource::<FinishedRun>();
+    let saved = run.saved.as_ref().expect("the result was saved");
+    assert!(saved.starts_with(&results_dir));
+    let result = results::load(saved).unwrap();
+    assert_eq!(result.scenario.id.as_str(), "guarded-teen-referral");
+    assert_eq!(result.status, results::RunStatus::Completed);
+    assert!(result.decisions.iter().any(|d| d.taken_back));
+    assert_eq!(result.hints_used, 1);
+    assert_eq!(format!("{:?}", result.ending.unwrap().outcome), "Engaged");
+
+    // Play again with the same seed goes straight back into a session.
+    let seed = result.seed;
+    send(&mut app, Action::PlayAgain { same_seed: true });
+    assert_eq!(screen(&app), Screen::Session);
+    assert_eq!(app.world().resource::<ActiveSession>().session.seed(), seed);
+    // Leaving mid-way saves an abandoned run.
+    send(&mut app, Action::Choose(1));
+    send(&mut app, Action::Leave);
+    assert_eq!(screen(&app), Screen::Debrief);
+    let saved = app.world().resource::<FinishedRun>().saved.clone().unwrap();
+    assert_eq!(
+        results::load(&saved).unwrap().status,
+        results::RunStatus::Abandoned
+    );
+    send(&mut app, Action::ToLibrary);
+    assert_eq!(screen(&app), Screen::Library);
+    assert_eq!(results::list(&results_dir).unwrap().len(), 2);
+}
+
+#[test]
+fn a_broken_file_becomes_an_error_card() {
+    let scenarios = scenario_dir(
+        "app-broken",
+        &[
+            (
+                "grief-eleven-weeks.scenario.ron",
+                &shipped("grief-eleven-weeks.scenario.ron"),
+            ),
+            (
+                "unknown-node.scenario.ron",
+                &repo_root().join("tests/broken/unknown-node.scenario.ron"),
+            ),
+        ],
+    );
+    let mut app = headless_app(&scenarios, &scratch_dir("app-broken-results"));
+    update_until(&mut app, "the library", library_ready);
+    let library = app.world().resource::<Library>();
+    let broken = library.entry("unknown-node.scenario.ron").unwrap();
+    assert!(broken.playable.is_none());
+    assert!(broken.has_errors());
+    let headline = &broken.problems[0].headline;
+    assert!(headline.ends_with("unknown-node.scenario.ron:75:27: error[unknown-node]: there is no node or ending with the id `haerd`"), "{headline}");
+    assert!(broken.problems[0].detail.contains("did you mean `heard`?"));
+    assert!(
+        library
+            .entry("grief-eleven-weeks.scenario.ron")
+            .unwrap()
+            .playable
+            .is_some()
+    );
+    // Opening a broken scenario does nothing.
+    send(
+        &mut app,
+        Action::Open {
+            file: "unknown-node.scenario.ron".into(),
+        },
+    );
+    assert_eq!(screen(&app), Screen::Library);
+}
+
+fn title_of(app: &App, file: &str) -> Option<String> {
+    let library = app.world().resource::<Library>();
+    library
+        .entry(file)?
+        .playable
+        .as_ref()
+        .map(|s| s.title.value.clone())
+}
+
+#[test]
+fn editing_a_scenario_on_disk_updates_the_library_and_the_session() {
+    let file = "grief-eleven-weeks.scenario.ron";
+    let scenarios = scenario_dir("app-hot-reload", &[(file, &shipped(file))]);
+    let path = scenarios.join(file);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut app = headless_app(&scenarios, &scratch_dir("app-hot-reload-results"));
+    update_until(&mut app, "the library", library_ready);
+    assert_eq!(title_of(&app, file).as_deref(), Some("Eleven weeks"));
+
+    // Start a session, then change the file underneath it.
+    send(&mut app, Action::Open { file: file.into() });
+    send(&mut app, Action::Begin);
+    send(&mut app, Action::Choose(1));
+    send(&mut app, Action::Continue);
+    let node_before = app
+        .world()
+        .resource::<ActiveSession>()
+        .session
+        .node()
+        .unwrap()
+        .id
+        .value
+        .clone();
+
+    std::fs::write(
+        &path,
+        original.replacen(
+            "title: \"Eleven weeks\"",
+            "title: \"Eleven weeks (revised)\"",
+            1,
+        ),
+    )
+    .unwrap();
+    update_until(&mut app, "the edited title", |app| {
+        title_of(app, file).as_deref() == Some("Eleven weeks (revised)")
+    });
+    update_until(&mut app, "the reload offer", |app| {
+        app.world().resource::<ActiveSession>().reload_available
+    });
+    send(&mut app, Action::TakeReload { resume: true });
+    let active = app.world().resource::<ActiveSession>();
+    assert!(!active.reload_available);
+    assert_eq!(
+        active.session.scenario().title.value,
+        "Eleven weeks (revised)"
+    );
+    assert_eq!(
+        active.session.node().unwrap().id.value,
+        node_before,
+        "resumed at the same node"
+    );
+
+    // A broken edit shows its diagnostics and keeps the last good version playable.
+    std::fs::write(
+        &path,
+        original.replacen("start: \"opening\"", "start: \"openin\"", 1),
+    )
+    .unwrap();
+    update_until(&mut app, "the diagnostics", |app| {
+        app.world()
+            .resource::<Library>()
+            .entry(file)
+            .unwrap()
+            .has_errors()
+    });
+    let entry = app.world().resource::<Library>().entry(file).unwrap();
+    assert!(
+        entry.problems[0].headline.contains("error[unknown-node]"),
+        "{:?}",
+        entry.problems
+    );
+    assert_eq!(
+        title_of(&app, file).as_deref(),
+        Some("Eleven weeks (revised)")
+    );
+}

@@ -1,0 +1,72 @@
+//! The real app in a real window: under Xvfb with Mesa's software Vulkan (llvmpipe), it opens a
+//! scenario, plays a scripted path, saves a screenshot and exits. `.ci/run` installs `xvfb` and
+//! `mesa-vulkan-drivers`; on a machine without them the test says so and passes, except in CI.
+
+use std::process::Command;
+
+use crate::support::{scratch_dir, stderr};
+
+fn xvfb_available() -> bool {
+    Command::new("xvfb-run").arg("--help").output().is_ok()
+}
+
+#[test]
+fn the_app_plays_a_scripted_path_and_saves_a_screenshot() {
+    if !xvfb_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the window test: install xvfb and mesa-vulkan-drivers"
+        );
+        eprintln!(
+            "skipping the window test: xvfb-run is not installed (apt-get install xvfb mesa-vulkan-drivers)"
+        );
+        return;
+    }
+    let dir = scratch_dir("window");
+    let shot = dir.join("session.png");
+    let output = Command::new("timeout")
+        .args(["300", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_attune"))
+        .args([
+            "app",
+            "--scenario",
+            "grief-eleven-weeks",
+            "--seed",
+            "1",
+            "--choices",
+            "2,1",
+        ])
+        .arg("--results")
+        .arg(dir.join("results"))
+        .arg("--screenshot")
+        .arg(&shot)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .expect("xvfb-run runs");
+    assert!(
+        output.status.success(),
+        "the app failed:\n{}",
+        stderr(&output)
+    );
+
+    let image = image::open(&shot).expect("a PNG was written").to_rgb8();
+    assert_eq!((image.width(), image.height()), (1280, 800));
+    // Not blank: the picture has many distinct colours (text, portrait, buttons), not one fill.
+    let mut colours = std::collections::HashSet::new();
+    for pixel in image.pixels().step_by(7) {
+        colours.insert(pixel.0);
+    }
+    assert!(
+        colours.len() > 50,
+        "the screenshot looks blank ({} colours)",
+        colours.len()
+    );
+    // The scripted path was played, and closing the app mid-session saved it as abandoned.
+    let results = attune_core::results::list(&dir.join("results")).unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    let result = attune_core::results::load(&results[0]).unwrap();
+    assert_eq!(result.status, attune_core::results::RunStatus::Abandoned);
+    assert_eq!(result.decisions.len(), 2);
+    assert_eq!(result.seed, 1);
+}
