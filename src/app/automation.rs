@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::winit::WinitSettings;
 
 use super::scenarios::Library;
 use super::screens::{Action, ActiveSession, Screen, Selection, SessionPhase};
@@ -17,7 +18,36 @@ pub fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         drive_automation.run_if(resource_exists::<Automation>),
+    )
+    .add_systems(
+        Last,
+        report_startup.run_if(resource_exists::<ReportStartup>),
     );
+}
+
+/// For the start-up benchmark: print the wall-clock time of the first frame that shows the
+/// whole library, then exit.
+#[derive(Resource, Debug)]
+pub struct ReportStartup;
+
+fn report_startup(
+    library: Res<Library>,
+    screen: Res<State<Screen>>,
+    frames: Res<bevy::diagnostic::FrameCount>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    // This frame drew the library with every entry; it is presented right after.
+    if *screen.get() == Screen::Library
+        && library.is_ready()
+        && !library.entries.is_empty()
+        && frames.0 > 1
+    {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        println!("library-frame-unix-ns {now}");
+        exit.write(AppExit::Success);
+    }
 }
 
 #[derive(Resource, Debug)]
@@ -177,7 +207,9 @@ fn drive_automation(
         },
         Stage::Capture => {
             let Some(path) = automation.screenshot.clone() else {
-                automation.stage = Stage::Done; // stay open for the author
+                // Stay open for the author, as a normal desktop app that idles when nothing changes.
+                automation.stage = Stage::Done;
+                commands.insert_resource(WinitSettings::desktop_app());
                 return;
             };
             commands

@@ -5,8 +5,22 @@ use attune_core::scoring::{Band, SkillScore};
 use attune_core::skills::Skill;
 use bevy_egui::egui;
 
-pub const POSITIVE: egui::Color32 = egui::Color32::from_rgb(0x2e, 0x7d, 0x4f);
-pub const NEGATIVE: egui::Color32 = egui::Color32::from_rgb(0xb0, 0x3a, 0x2e);
+/// Green for what helps, red for what hurts, readable on light and dark backgrounds alike.
+pub fn positive(ui: &egui::Ui) -> egui::Color32 {
+    if ui.visuals().dark_mode {
+        egui::Color32::from_rgb(0x8f, 0xe3, 0xb0)
+    } else {
+        egui::Color32::from_rgb(0x2e, 0x7d, 0x4f)
+    }
+}
+
+pub fn negative(ui: &egui::Ui) -> egui::Color32 {
+    if ui.visuals().dark_mode {
+        egui::Color32::from_rgb(0xff, 0x9e, 0x94)
+    } else {
+        egui::Color32::from_rgb(0xb0, 0x3a, 0x2e)
+    }
+}
 const PAGE_WIDTH: f32 = 760.0;
 
 /// A `Ui` covering the whole window, for panels to be laid out in (egui 0.36 panels take a `Ui`).
@@ -118,8 +132,8 @@ pub fn meter(ui: &mut egui::Ui, name: &str, value: i32, min: i32, max: i32) {
 pub fn skill_change(ui: &mut egui::Ui, skill: Skill, value: i32) {
     // Sign and word as well as colour, so colour is never the only signal.
     let (word, color) = match value.signum() {
-        1 => ("helps", POSITIVE),
-        -1 => ("hurts", NEGATIVE),
+        1 => ("helps", positive(ui)),
+        -1 => ("hurts", negative(ui)),
         _ => ("neutral", ui.visuals().weak_text_color()),
     };
     ui.label(
@@ -129,35 +143,30 @@ pub fn skill_change(ui: &mut egui::Ui, skill: Skill, value: i32) {
     );
 }
 
-/// A skill's bar in the debrief, with its band.
+/// A skill's row in the debrief's grid: name, then bar, band and points.
 pub fn skill_bar(ui: &mut egui::Ui, s: &SkillScore) {
-    ui.horizontal(|ui| {
-        ui.add_sized(
-            [190.0, 20.0],
-            egui::Label::new(egui::RichText::new(s.skill.label()).strong()),
-        );
-        match (s.percent, s.band) {
-            (Some(p), Some(band)) => {
-                let color = match band {
-                    Band::Proficient => POSITIVE,
-                    Band::Developing => egui::Color32::from_rgb(0xc2, 0x8a, 0x1e),
-                    Band::Emerging => NEGATIVE,
-                };
-                ui.add(
-                    egui::ProgressBar::new(p as f32 / 100.0)
-                        .desired_width(260.0)
-                        .fill(color)
-                        .text(format!("{p}%")),
-                );
-                ui.label(egui::RichText::new(band.label()).strong());
-                ui.label(
-                    egui::RichText::new(format!("{:+} of {:+} possible", s.counted, s.path_best))
-                        .weak(),
-                );
-            }
-            _ => {
-                ui.label(egui::RichText::new("not assessed on this path").weak());
-            }
+    ui.label(egui::RichText::new(s.skill.label()).strong());
+    ui.horizontal(|ui| match (s.percent, s.band) {
+        (Some(p), Some(band)) => {
+            let color = match band {
+                Band::Proficient => egui::Color32::from_rgb(0x3f, 0x8f, 0x62),
+                Band::Developing => egui::Color32::from_rgb(0xc2, 0x8a, 0x1e),
+                Band::Emerging => egui::Color32::from_rgb(0xc0, 0x4a, 0x3c),
+            };
+            ui.add(
+                egui::ProgressBar::new(p as f32 / 100.0)
+                    .desired_width(260.0)
+                    .fill(color)
+                    .text(format!("{p}%")),
+            );
+            ui.label(egui::RichText::new(band.label()).strong());
+            ui.label(
+                egui::RichText::new(format!("{:+} of {:+} possible", s.counted, s.path_best))
+                    .weak(),
+            );
+        }
+        _ => {
+            ui.label(egui::RichText::new("not assessed on this path").weak());
         }
     });
 }
@@ -166,11 +175,16 @@ pub fn skill_bar(ui: &mut egui::Ui, s: &SkillScore) {
 pub fn client_bubble(ui: &mut egui::Ui, name: &str, line: &str, cue: Option<&Cue>) {
     ui.add_space(6.0);
     if let Some(cue) = cue {
-        ui.label(
-            egui::RichText::new(format!("{} — {}", cue.kind(), cue.text().value))
-                .italics()
-                .color(ui.visuals().weak_text_color()),
-        );
+        // Nonverbal cues are set apart from the words: a label for the kind, then the cue.
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                egui::RichText::new(cue_label(cue))
+                    .small()
+                    .strong()
+                    .color(ui.visuals().selection.stroke.color),
+            );
+            ui.label(egui::RichText::new(&cue.text().value).italics());
+        });
     }
     egui::Frame::new()
         .fill(ui.visuals().extreme_bg_color)
@@ -202,6 +216,16 @@ pub fn trainee_bubble(ui: &mut egui::Ui, reply: &str) {
                 });
             });
     });
+}
+
+fn cue_label(cue: &Cue) -> &'static str {
+    match cue {
+        Cue::Tone(_) => "TONE",
+        Cue::Pause(_) => "PAUSE",
+        Cue::Gaze(_) => "GAZE",
+        Cue::Posture(_) => "POSTURE",
+        Cue::Gesture(_) => "GESTURE",
+    }
 }
 
 pub fn emotion_word(emotion: Emotion) -> &'static str {

@@ -41,6 +41,9 @@ pub struct Args {
     /// Save a screenshot of the window once the path is played, then exit.
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
+    /// For `benches/app.sh`: print when the first library frame is drawn, then exit.
+    #[arg(long, hide = true)]
+    report_startup: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -64,7 +67,7 @@ pub fn run(args: Args) -> u8 {
         results,
         settings,
     );
-    let scripted = args.scenario.is_some() || args.screenshot.is_some();
+    let scripted = args.scenario.is_some() || args.screenshot.is_some() || args.report_startup;
 
     let mut app = App::new();
     app.insert_resource(paths.clone());
@@ -111,6 +114,9 @@ pub fn run(args: Args) -> u8 {
             args.screenshot.clone(),
         ))
         .add_plugins(crate::app::automation::plugin);
+    }
+    if args.report_startup {
+        app.insert_resource(crate::app::automation::ReportStartup);
     }
     match app.run() {
         AppExit::Success => exit::OK,

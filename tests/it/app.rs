@@ -303,3 +303,53 @@ fn editing_a_scenario_on_disk_updates_the_library_and_the_session() {
         Some("Eleven weeks (revised)")
     );
 }
+
+#[test]
+fn settings_are_saved_and_read_back() {
+    use attune::app::settings::{Settings, Theme};
+    let dir = scratch_dir("app-settings");
+    let settings_file = dir.join("config/settings.ron");
+    let scenarios = scenario_dir(
+        "app-settings-scenarios",
+        &[(
+            "grief-eleven-weeks.scenario.ron",
+            &shipped("grief-eleven-weeks.scenario.ron"),
+        )],
+    );
+    let make = || {
+        let paths = AppPaths::new(
+            scenarios.clone(),
+            repo_root().join("assets"),
+            dir.join("results"),
+            Some(settings_file.clone()),
+        );
+        let mut app = App::new();
+        app.insert_resource(paths.clone());
+        register_sources(&mut app, &paths);
+        app.add_plugins((MinimalPlugins, AssetPlugin::default(), StatesPlugin));
+        app.add_plugins(logic_plugin);
+        app.update();
+        app
+    };
+    let mut app = make();
+    assert_eq!(*app.world().resource::<Settings>(), Settings::default());
+    {
+        let mut settings = app.world_mut().resource_mut::<Settings>();
+        settings.text_scale = 1.4;
+        settings.theme = Theme::HighContrast;
+        settings.reduced_motion = true;
+        settings.trainee = "T-07".into();
+    }
+    app.update();
+    assert!(settings_file.is_file(), "the settings file is written");
+    let expected = app.world().resource::<Settings>().clone();
+    drop(app);
+
+    let app = make();
+    assert_eq!(*app.world().resource::<Settings>(), expected);
+
+    // A damaged file falls back to the defaults rather than stopping the app.
+    std::fs::write(&settings_file, "(text_scale: \"big\"").unwrap();
+    let app = make();
+    assert_eq!(*app.world().resource::<Settings>(), Settings::default());
+}

@@ -136,9 +136,15 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
         )
         .weak(),
     );
-    for skill in &d.card.skills {
-        widgets::skill_bar(ui, skill);
-    }
+    egui::Grid::new("skills")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            for skill in &d.card.skills {
+                widgets::skill_bar(ui, skill);
+                ui.end_row();
+            }
+        });
     ui.add_space(12.0);
     ui.label(egui::RichText::new("Practice indicators").heading());
     ui.label(egui::RichText::new("From the codes of the replies you chose. They reference published frameworks; they are not official scores.").weak());
@@ -236,14 +242,14 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
                     ui.add_space(4.0);
                     ui.label(
                         egui::RichText::new(format!("Better: “{}”", better.reply.value))
-                            .color(widgets::POSITIVE),
+                            .color(widgets::positive(ui)),
                     );
                     ui.label(&better.feedback.value);
                 }
                 None => {
                     ui.label(
                         egui::RichText::new("This was the strongest reply on offer.")
-                            .color(widgets::POSITIVE),
+                            .color(widgets::positive(ui)),
                     );
                 }
             }
