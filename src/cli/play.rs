@@ -340,13 +340,9 @@ fn write_feedback(
             )
         )?;
     }
-    let changes: Vec<String> = scenario
-        .resolved
-        .variables
-        .iter()
-        .zip(applied.before.iter().zip(&applied.after))
-        .filter(|(v, (b, a))| v.visible && b != a)
-        .map(|(v, (b, a))| format!("{} {b} → {a}", v.name.value))
+    let changes: Vec<String> = applied
+        .visible_changes(scenario)
+        .map(|(name, b, a)| format!("{name} {b} → {a}"))
         .collect();
     if !changes.is_empty() {
         writeln!(out, "  ({})", changes.join(", "))?;

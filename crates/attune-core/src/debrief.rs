@@ -48,6 +48,11 @@ pub fn stop_explanation(reason: StopReason) -> &'static str {
     }
 }
 
+/// "1 question", "2 questions".
+pub fn count(n: u32, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 fn ratio(value: Option<f32>) -> String {
     value.map_or("–".to_owned(), |v| format!("{v:.1}:1"))
 }
@@ -122,10 +127,10 @@ pub fn render_text(d: &Debrief) -> String {
     let _ = writeln!(out, "  Carkhuff empathy        {carkhuff}");
     let _ = writeln!(
         out,
-        "  Reflections:questions   {} ({} reflections, {} questions) – {}; MITI fair {:.0}:1, good {:.0}:1",
+        "  Reflections:questions   {} ({}, {}) – {}; MITI fair {:.0}:1, good {:.0}:1",
         ratio(i.reflection_to_question),
-        i.reflections,
-        i.questions,
+        count(i.reflections, "reflection"),
+        count(i.questions, "question"),
         i.reflection_to_question_level.label(),
         R_TO_Q_THRESHOLDS.0,
         R_TO_Q_THRESHOLDS.1

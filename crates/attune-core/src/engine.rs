@@ -87,6 +87,22 @@ pub struct Applied {
     pub after: Vec<i32>,
 }
 
+impl Applied {
+    /// The variables the trainee can see that this reply changed: (name, before, after).
+    pub fn visible_changes<'s>(
+        &'s self,
+        scenario: &'s Scenario,
+    ) -> impl Iterator<Item = (&'s str, i32, i32)> + 's {
+        scenario
+            .resolved
+            .variables
+            .iter()
+            .zip(self.before.iter().zip(&self.after))
+            .filter(|(v, (b, a))| v.visible && b != a)
+            .map(|(v, (&b, &a))| (v.name.as_str(), b, a))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineError {
     /// The session is over (or stopped): nothing can be chosen.

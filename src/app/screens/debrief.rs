@@ -1,7 +1,7 @@
 //! The debrief: skills with bands, practice indicators, the ending, and every decision with the
 //! better alternative. The result is already saved when this screen opens.
 
-use attune_core::debrief::{Debrief, stop_explanation};
+use attune_core::debrief::{Debrief, count, stop_explanation};
 use attune_core::scoring::{COMPLEX_SHARE_THRESHOLDS, R_TO_Q_THRESHOLDS};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -166,11 +166,11 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
             ui.end_row();
             ui.label("Reflections : questions");
             ui.label(format!(
-                "{} ({} reflections, {} questions) — {}",
+                "{} ({}, {}) — {}",
                 i.reflection_to_question
                     .map_or("–".to_owned(), |r| format!("{r:.1}:1")),
-                i.reflections,
-                i.questions,
+                count(i.reflections, "reflection"),
+                count(i.questions, "question"),
                 i.reflection_to_question_level.label()
             ));
             ui.label(

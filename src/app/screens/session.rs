@@ -564,13 +564,9 @@ fn feedback_card(
                 .color(ui.visuals().weak_text_color()),
             );
         }
-        let changes: Vec<String> = scenario
-            .resolved
-            .variables
-            .iter()
-            .zip(applied.before.iter().zip(&applied.after))
-            .filter(|(v, (b, a))| v.visible && b != a)
-            .map(|(v, (b, a))| format!("{} went from {b} to {a}", v.name.value))
+        let changes: Vec<String> = applied
+            .visible_changes(scenario)
+            .map(|(name, b, a)| format!("{name} went from {b} to {a}"))
             .collect();
         if !changes.is_empty() {
             ui.label(egui::RichText::new(changes.join("; ")).weak());
