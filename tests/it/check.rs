@@ -219,6 +219,28 @@ fn hostile_input_never_panics() {
 }
 
 #[test]
+fn a_huge_single_line_is_quoted_as_an_excerpt() {
+    let dir = scratch_dir("one-long-line");
+    let file = dir.join("long.scenario.ron");
+    let text = format!(
+        "(format: 1, id: \"x\", title: \"{}\", nonsense: 1)",
+        "a".repeat(5_000_000)
+    );
+    std::fs::write(&file, text).unwrap();
+    let output = run(&["check", file.to_str().unwrap()]);
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.len() < 2_000,
+        "the line is not printed whole ({} bytes)",
+        out.len()
+    );
+    assert!(out.contains("unknown field `nonsense`"), "{out}");
+    assert!(out.contains('^'));
+}
+
+#[test]
 fn a_50_megabyte_file_is_reported_not_crashed() {
     // A plausible start, then 50 MB of lines that are not RON.
     let mut text = String::from("(\n    format: 1,\n    id: \"huge\",\n    title: \"Huge\",\n");

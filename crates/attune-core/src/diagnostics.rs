@@ -142,7 +142,19 @@ fn render_short(file: &SourceFile, d: &Diagnostic) -> String {
     )
 }
 
+/// Lines longer than this are not quoted whole (a minified or pasted file can have one line of
+/// megabytes); an excerpt around the problem is shown instead.
+const LONG_LINE: usize = 400;
+
 fn render_human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
+    let at = (d.primary.span.start as usize).min(file.text.len());
+    let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = file.text[at..]
+        .find('\n')
+        .map_or(file.text.len(), |i| at + i);
+    if line_end - line_start > LONG_LINE {
+        return render_excerpt(file, d, line_start, line_end);
+    }
     use miette::{
         GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
     };
@@ -184,6 +196,26 @@ fn render_human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         // Rendering only fails on a formatter error; the short form still says everything.
         let _ = write!(out, "{}", render_short(file, d));
+    }
+    out
+}
+
+fn render_excerpt(file: &SourceFile, d: &Diagnostic, line_start: usize, line_end: usize) -> String {
+    let at = (d.primary.span.start as usize).min(file.text.len());
+    let floor = |mut i: usize| {
+        while !file.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(at.saturating_sub(60).max(line_start));
+    let to = floor((at + 60).min(line_end));
+    let excerpt = &file.text[from..to];
+    let caret = file.text[from..at].chars().count();
+    let mut out = render_short(file, d);
+    let _ = write!(out, "\n  … {excerpt} …\n    {}^", " ".repeat(caret));
+    if let Some(help) = &d.help {
+        let _ = write!(out, "\n  help: {help}");
     }
     out
 }
