@@ -3,6 +3,7 @@
 //! `plugin` (logic) and a `ui_plugin` (drawing), both registered in `screens/mod.rs`.
 
 pub mod automation;
+mod egui_config;
 pub mod portrait;
 pub mod scenarios;
 pub mod screens;
@@ -69,5 +70,10 @@ pub fn logic_plugin(app: &mut App) {
 
 /// The egui views of every screen.
 pub fn ui_plugin(app: &mut App) {
-    app.add_plugins((theme::plugin, settings::ui_plugin, screens::ui_plugin));
+    app.add_plugins((
+        egui_config::plugin,
+        theme::plugin,
+        settings::ui_plugin,
+        screens::ui_plugin,
+    ));
 }

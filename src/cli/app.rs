@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy::winit::WinitSettings;
-use bevy_egui::EguiPlugin;
 
 use super::exit;
 use super::scenario_file::default_results_dir;
@@ -87,7 +86,6 @@ pub fn run(args: Args) -> u8 {
                 ..default()
             }),
     )
-    .add_plugins(EguiPlugin::default())
     // A calm desktop app: redraw only on input or when egui asks, so an idle window costs
     // next to no CPU. Scripted runs draw continuously so they never wait for input.
     .insert_resource(if scripted {

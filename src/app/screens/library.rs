@@ -51,7 +51,12 @@ fn draw_library(
     widgets::top_bar(&mut root, Screen::Library.title(), &mut settings_open.0);
     egui::Panel::bottom("session-options").show(&mut root, |ui| {
         ui.add_space(6.0);
-        session_options(ui, &mut selection, &mut settings);
+        // Edit a copy, so the settings (and their file) change only when the trainee types.
+        let mut trainee = settings.trainee.clone();
+        session_options(ui, &mut selection, &mut trainee);
+        if trainee != settings.trainee {
+            settings.trainee = trainee;
+        }
         ui.add_space(6.0);
     });
     egui::CentralPanel::default().show(&mut root, |ui| {
@@ -83,7 +88,7 @@ fn draw_library(
 }
 
 /// Mode, trainee id and seed for the next session.
-fn session_options(ui: &mut egui::Ui, selection: &mut Selection, settings: &mut Settings) {
+fn session_options(ui: &mut egui::Ui, selection: &mut Selection, trainee: &mut String) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Mode:");
         ui.selectable_value(&mut selection.mode, Mode::Practice, "Practice")
@@ -92,11 +97,7 @@ fn session_options(ui: &mut egui::Ui, selection: &mut Selection, settings: &mut 
             .on_hover_text("Feedback only in the debrief; no going back.");
         ui.separator();
         ui.label("Trainee id:");
-        let mut trainee = settings.trainee.clone();
-        ui.add(egui::TextEdit::singleline(&mut trainee).hint_text("pseudonym").desired_width(120.0));
-        if trainee != settings.trainee {
-            settings.trainee = trainee;
-        }
+        ui.add(egui::TextEdit::singleline(trainee).hint_text("pseudonym").desired_width(120.0));
         ui.separator();
         ui.label("Seed:");
         ui.add(
