@@ -195,6 +195,10 @@ pub fn run(args: Args) -> u8 {
         }
     }
 
+    let unused = inputs.count();
+    if unused > 0 {
+        eprintln!("note: the session ended before the last {unused} scripted choice(s) were used");
+    }
     if !quit || !session.decisions().is_empty() || scripted {
         let _ = writeln!(out);
         let _ = write!(out, "{}", debrief::render_text(&Debrief::new(&session)));

@@ -830,3 +830,92 @@ impl Csr {
         seen
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Node, Target};
+
+    const BASE: &str = include_str!("../../../tests/scenarios-ok/broken-base.scenario.ron");
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        crate::load_str("t.scenario.ron", text.to_owned(), None)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_scenario_resolves_every_link() {
+        let loaded = crate::load_str("t.scenario.ron", BASE.to_owned(), None);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let s = loaded.scenario.unwrap();
+        assert_eq!(s.resolved.start, Target::Node(0));
+        let Node::Client(opening) = &s.nodes[0] else {
+            panic!()
+        };
+        assert_eq!(opening.choices[0].resolved.id.as_str(), "opening.1");
+        assert_eq!(opening.choices[0].resolved.next, Target::Node(1));
+        let Node::Branch(worry) = &s.nodes[1] else {
+            panic!()
+        };
+        assert_eq!(worry.rules[0].resolved.next, Target::Node(3));
+        assert_eq!(worry.resolved_otherwise, Target::Node(2));
+        // Declared `openness`, then the built-in `trust` and `distress`.
+        let names: Vec<_> = s
+            .resolved
+            .variables
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(names, ["openness", "trust", "distress"]);
+        assert_eq!(s.resolved.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = BASE
+            .replacen("next: \"worry\"", "next: \"wory\"", 1)
+            .replacen("reflecting: 2),", "reflecting: 5),", 1)
+            .replacen("when: \"felt_judged\"", "when: \"trust > 99\"", 1)
+            .replacen(
+                "says: [\"Yeah. Maybe. I'll sort it.\"]",
+                "says: [\"  \"]",
+                1,
+            );
+        let mut found = codes(&text);
+        found.sort_unstable();
+        assert_eq!(
+            found,
+            [
+                "empty-text",
+                "impossible-condition",
+                "score-out-of-range",
+                "unknown-node"
+            ]
+        );
+    }
+
+    #[test]
+    fn warnings_do_not_stop_a_scenario_from_loading() {
+        let text = BASE.replacen(
+            "                    feedback: \"A tentative reflection reopens the door the advice closed.\",\n",
+            "",
+            1,
+        );
+        let loaded = crate::load_str("t.scenario.ron", text, None);
+        assert_eq!(loaded.warnings(), 1);
+        assert!(loaded.scenario.is_some());
+    }
+
+    #[test]
+    fn a_cycle_without_an_exit_is_a_dead_end_but_a_loop_with_one_is_fine() {
+        let looping = BASE.replacen(
+            "rules: [(when: \"felt_judged\", next: \"guarded\")],\n            otherwise: \"open\",",
+            "rules: [(when: \"felt_judged\", next: \"guarded\")],\n            otherwise: \"opening\",",
+            1,
+        );
+        // worry → opening → worry … but `guarded` still leads to the ending.
+        assert!(!codes(&looping).contains(&"dead-end"));
+    }
+}
