@@ -46,6 +46,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
+    // The app draws through X11 (XWayland on Wayland desktops); without a display winit would
+    // panic, so say what is wrong instead.
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
+        eprintln!(
+            "error: no display to open the app on (DISPLAY is not set)\nhelp: run it from a desktop session, or use the terminal tools: `attune play SCENARIO`, `attune check PATH`"
+        );
+        return exit::USAGE;
+    }
     let Some(results) = args.results.clone().or_else(default_results_dir) else {
         eprintln!("error: no user data folder on this system; give one with --results DIR");
         return exit::USAGE;

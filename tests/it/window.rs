@@ -70,3 +70,18 @@ fn the_app_plays_a_scripted_path_and_saves_a_screenshot() {
     assert_eq!(result.decisions.len(), 2);
     assert_eq!(result.seed, 1);
 }
+
+#[test]
+fn without_a_display_the_app_says_so() {
+    let output = crate::support::attune()
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    crate::support::assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no display to open the app on"),
+        "{}",
+        stderr(&output)
+    );
+}
