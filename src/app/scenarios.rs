@@ -23,7 +23,8 @@ pub(super) fn plugin(app: &mut App) {
         .register_asset_loader(loader)
         .init_resource::<Library>()
         .add_systems(Startup, load_library)
-        .add_systems(PreUpdate, update_library);
+        .add_systems(PreUpdate, update_library)
+        .add_systems(Update, discover_new_files);
 }
 
 /// The asset source scenarios are loaded from: `scenarios://name.scenario.ron`.
@@ -134,18 +135,22 @@ fn scenario_files(dir: &std::path::Path) -> std::io::Result<Vec<String>> {
     Ok(files)
 }
 
+fn new_entry(assets: &AssetServer, file: String) -> Entry {
+    Entry {
+        handle: assets.load(format!("{SOURCE}://{file}")),
+        file,
+        playable: None,
+        problems: Vec::new(),
+        revision: 0,
+    }
+}
+
 fn load_library(paths: Res<AppPaths>, assets: Res<AssetServer>, mut library: ResMut<Library>) {
     match scenario_files(&paths.scenarios) {
         Ok(files) => {
             library.entries = files
                 .into_iter()
-                .map(|file| Entry {
-                    handle: assets.load(format!("{SOURCE}://{file}")),
-                    file,
-                    playable: None,
-                    problems: Vec::new(),
-                    revision: 0,
-                })
+                .map(|file| new_entry(&assets, file))
                 .collect();
             if library.entries.is_empty() {
                 library.folder_error = Some(format!(
@@ -159,6 +164,34 @@ fn load_library(paths: Res<AppPaths>, assets: Res<AssetServer>, mut library: Res
                 "Cannot read the scenarios folder {}: {err}",
                 paths.scenarios.display()
             ));
+        }
+    }
+}
+
+/// How often the scenarios folder is looked at for new files (changes to known files arrive
+/// through the asset watcher).
+const DISCOVERY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Adds scenario files saved into the folder while the app runs.
+fn discover_new_files(
+    paths: Res<AppPaths>,
+    assets: Res<AssetServer>,
+    mut library: ResMut<Library>,
+    mut last_look: Local<Option<std::time::Instant>>,
+) {
+    if last_look.is_some_and(|t| t.elapsed() < DISCOVERY_INTERVAL) {
+        return;
+    }
+    *last_look = Some(std::time::Instant::now());
+    let Ok(files) = scenario_files(&paths.scenarios) else {
+        return;
+    };
+    for file in files {
+        if library.entry(&file).is_none() {
+            let at = library.entries.partition_point(|e| e.file < file);
+            let entry = new_entry(&assets, file);
+            library.entries.insert(at, entry);
+            library.folder_error = None;
         }
     }
 }

@@ -279,6 +279,16 @@ fn editing_a_scenario_on_disk_updates_the_library_and_the_session() {
         "resumed at the same node"
     );
 
+    // A new file saved into the folder joins the library.
+    std::fs::copy(
+        shipped("new-country-student.scenario.ron"),
+        scenarios.join("new-country-student.scenario.ron"),
+    )
+    .unwrap();
+    update_until(&mut app, "the new file", |app| {
+        title_of(app, "new-country-student.scenario.ron").is_some()
+    });
+
     // A broken edit shows its diagnostics and keeps the last good version playable.
     std::fs::write(
         &path,

@@ -106,6 +106,12 @@ fn session_options(ui: &mut egui::Ui, selection: &mut Selection, trainee: &mut S
                 .desired_width(80.0),
         )
         .on_hover_text("Leave blank for a random seed. The same seed gives the same order of replies, for a class exercise.");
+        if !selection.seed_text.trim().is_empty() && selection.seed_text.trim().parse::<u64>().is_err() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "A seed is a whole number, e.g. 42; this one would be ignored.",
+            );
+        }
         if let Some(seed) = selection.last_seed {
             ui.label(egui::RichText::new(format!("(last seed: {seed})")).weak());
         }
