@@ -84,6 +84,8 @@ pub struct Problem {
     pub is_error: bool,
     /// `file:line:col: error[code]: message`.
     pub headline: String,
+    /// `line:col: error[code]: message`.
+    pub short: String,
     /// The snippet with a caret, as the CLI shows it.
     pub detail: String,
 }
@@ -220,6 +222,14 @@ fn update_library(
             .map(|d| Problem {
                 is_error: d.is_error(),
                 headline: diagnostics::render(&loaded.file, d, Style::Short),
+                // The card already names the file: show `line:col: error[code]: message`.
+                short: {
+                    let headline = diagnostics::render(&loaded.file, d, Style::Short);
+                    let prefix = format!("{}:", loaded.file.path.display());
+                    headline
+                        .strip_prefix(&prefix)
+                        .map_or(headline.clone(), str::to_owned)
+                },
                 detail: diagnostics::render(&loaded.file, d, Style::Human { color: false }),
             })
             .collect();

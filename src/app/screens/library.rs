@@ -189,18 +189,22 @@ fn scenario_summary(ui: &mut egui::Ui, s: &Scenario) {
 }
 
 fn problems(ui: &mut egui::Ui, entry: &Entry) {
-    for problem in &entry.problems {
-        egui::CollapsingHeader::new(egui::RichText::new(&problem.headline).monospace().color(
-            if problem.is_error {
-                ui.visuals().error_fg_color
-            } else {
-                ui.visuals().warn_fg_color
-            },
-        ))
-        .id_salt(&problem.headline)
-        .default_open(false)
-        .show(ui, |ui| {
-            ui.label(egui::RichText::new(&problem.detail).monospace().small());
-        });
+    for (n, problem) in entry.problems.iter().enumerate() {
+        let color = if problem.is_error {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().warn_fg_color
+        };
+        // The first problem opens with its snippet, so the fix is one look away.
+        egui::CollapsingHeader::new(egui::RichText::new(&problem.short).monospace().color(color))
+            .id_salt(&problem.headline)
+            .default_open(n == 0)
+            .show(ui, |ui| {
+                egui::ScrollArea::horizontal()
+                    .id_salt(("problem", &problem.headline))
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new(&problem.detail).monospace().size(12.0));
+                    });
+            });
     }
 }
