@@ -113,7 +113,6 @@ impl Automation {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn drive_automation(
     mut commands: Commands,
     mut automation: ResMut<Automation>,

@@ -91,7 +91,6 @@ fn start_session(mut commands: Commands, mut selection: ResMut<Selection>, libra
     });
 }
 
-#[allow(clippy::too_many_arguments)]
 fn apply_session_actions(
     mut commands: Commands,
     mut actions: MessageReader<Action>,
@@ -276,7 +275,6 @@ struct SessionView {
 
 const PAUSE_BEAT: Duration = Duration::from_millis(1400);
 
-#[allow(clippy::too_many_arguments)]
 fn draw_session(
     mut contexts: EguiContexts,
     active: Option<Res<ActiveSession>>,
