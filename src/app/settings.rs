@@ -160,3 +160,22 @@ pub fn settings_form(ui: &mut egui::Ui, settings: &mut Settings) {
             .weak(),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+
+    #[test]
+    fn the_form_edits_theme_and_motion_by_their_labels() {
+        let mut harness = Harness::new_ui_state(settings_form, Settings::default());
+        harness.get_by_label("High contrast").click();
+        harness.get_by_label("No animated pauses").click();
+        harness.run();
+        assert_eq!(harness.state().theme, Theme::HighContrast);
+        assert!(harness.state().reduced_motion);
+        assert_eq!(harness.state().text_scale, 1.0);
+    }
+}

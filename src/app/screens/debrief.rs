@@ -260,3 +260,56 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
         ui.add_space(6.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use attune_core::debrief::Debrief;
+    use attune_core::engine::{Mode, Session, Status};
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::debrief_view;
+
+    /// The debrief after always choosing the weakest reply on offer.
+    fn weakest_path_session() -> Session {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/grief-eleven-weeks.scenario.ron"
+        );
+        let scenario = attune_core::load_file(path.as_ref(), None)
+            .unwrap()
+            .scenario
+            .unwrap();
+        let mut session = Session::start(Arc::new(scenario), Mode::Assessment, 1);
+        while session.status() == Status::AwaitingChoice {
+            let weakest = session
+                .offered()
+                .min_by_key(|c| c.scores.values().iter().sum::<i32>())
+                .unwrap()
+                .resolved
+                .id
+                .to_string();
+            session.choose_id(&weakest, 0).unwrap();
+        }
+        session
+    }
+
+    #[test]
+    fn the_debrief_shows_the_ending_bands_thresholds_and_better_replies() {
+        let session = weakest_path_session();
+        let debrief = Debrief::new(&session);
+        let mut harness = Harness::new_ui(|ui| debrief_view(ui, &debrief));
+        harness.run();
+        harness.get_by_label_contains("(Disengaged)");
+        assert_eq!(harness.get_all_by_label("emerging").count(), 3);
+        harness.get_by_label_contains("MITI fair 1:1, good 2:1");
+        let better = harness.get_all_by_label_contains("Better: ").count();
+        assert_eq!(
+            better,
+            debrief.card.decisions.len(),
+            "every weak reply shows the better one"
+        );
+    }
+}
