@@ -51,6 +51,18 @@ pub struct Resolved {
     pub flags: Vec<String>,
     /// Hex SHA-256 of the source text, so results can tell whether the scenario changed.
     pub content_hash: String,
+    /// The per-skill best/worst totals, analysed on first use (see [`Scenario::skill_bounds`]).
+    pub(crate) bounds: std::sync::OnceLock<crate::analysis::Bounds>,
+}
+
+impl Scenario {
+    /// The lowest and highest total each skill can reach on any path, analysed once per
+    /// scenario: scoring asks for it after every session (and the app's debrief every frame).
+    pub fn skill_bounds(&self) -> &crate::analysis::Bounds {
+        self.resolved
+            .bounds
+            .get_or_init(|| crate::analysis::skill_bounds(self))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{self, Bounds};
+use crate::analysis::Bounds;
 use crate::engine::Decision;
 use crate::model::{BandThresholds, Choice, ClientNode, Miti, Node, Scenario};
 use crate::skills::Skill;
@@ -295,7 +295,7 @@ pub fn score<'s>(scenario: &'s Scenario, decisions: &[Decision]) -> Scorecard<'s
         COMPLEX_SHARE_THRESHOLDS.1,
     );
 
-    let bounds = analysis::skill_bounds(scenario);
+    let bounds = scenario.skill_bounds();
     let skills = Skill::ALL
         .iter()
         .map(|&skill| {
@@ -306,7 +306,7 @@ pub fn score<'s>(scenario: &'s Scenario, decisions: &[Decision]) -> Scorecard<'s
                     .round()
                     .clamp(0.0, 100.0) as u32
             });
-            let (scenario_worst, scenario_best) = match &bounds {
+            let (scenario_worst, scenario_best) = match bounds {
                 Bounds::Bounded { worst, best } => (Some(worst[s]), Some(best[s])),
                 Bounds::HasLoop => (None, None),
             };
