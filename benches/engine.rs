@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn engine(c: &mut Criterion) {
     let loaded = attune_core::load_str("bench.scenario.ron", scenario_text(100_000), None);
-    let scenario = Arc::new(loaded.scenario.expect("the generated scenario is valid"));
+    let scenario: Arc<_> = loaded.playable.expect("the generated scenario is valid");
 
     for (name, mode) in [
         ("step_practice", Mode::Practice),
@@ -36,7 +36,12 @@ fn engine(c: &mut Criterion) {
     }
 
     c.bench_function("analysis/skill_bounds_100k", |b| {
-        b.iter(|| black_box(analysis::skill_bounds(&scenario)));
+        let start = scenario.vertex(scenario.start());
+        b.iter(|| {
+            black_box(analysis::skill_bounds(scenario.graph(), start, |v, via| {
+                scenario.edge_scores(v, via)
+            }))
+        });
     });
 }
 

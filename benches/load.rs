@@ -30,7 +30,7 @@ fn load_and_check(c: &mut Criterion) {
                     || text.clone(),
                     |text| {
                         let loaded = load::load_str("bench.scenario.ron", text, None);
-                        assert!(loaded.scenario.is_some());
+                        assert!(loaded.playable.is_some());
                         black_box(loaded)
                     },
                     BatchSize::LargeInput,

@@ -1,6 +1,6 @@
 //! Scripted runs of the real app: open a scenario, play a path, save a screenshot, exit. Used by
-//! the window smoke test and for taking the README's screenshots; authors can use it to jump
-//! into the middle of a scenario.
+//! the window smoke test, the start-up benchmark and for taking the README's screenshots. Built
+//! only with the `dev` feature: release builds carry no test hooks.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -13,6 +13,58 @@ use bevy::winit::WinitSettings;
 
 use super::scenarios::Library;
 use super::screens::{Action, ActiveSession, Screen, Selection, SessionPhase};
+
+/// The app's automation options (`attune app --scenario ID --choices 2,1 --screenshot F.png`).
+#[derive(Debug, Default, clap::Args)]
+pub struct Script {
+    /// Open this scenario (id or file name) straight away, skipping the library.
+    #[arg(long, value_name = "ID")]
+    scenario: Option<String>,
+    /// With --scenario: the seed (default 1).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// With --scenario: play in assessment mode instead of practice.
+    #[arg(long)]
+    assessment: bool,
+    /// With --scenario: a scripted path (option numbers, choice ids, `h`, `b`).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    choices: Vec<String>,
+    /// With --scenario: begin the session even without --choices (instead of stopping at the briefing).
+    #[arg(long)]
+    begin: bool,
+    /// Save a screenshot of the window once the path is played, then exit.
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// For `benches/app.sh`: print when the first library frame is drawn, then exit.
+    #[arg(long, hide = true)]
+    report_startup: bool,
+}
+
+impl Script {
+    /// Adds the automation to an app, if any option asks for it.
+    pub fn install(&self, app: &mut App) {
+        if self.scenario.is_some() || self.screenshot.is_some() || self.report_startup {
+            // Scripted runs draw continuously so they never wait for input.
+            app.insert_resource(WinitSettings::continuous())
+                .insert_resource(Automation::new(
+                    self.scenario.clone(),
+                    if self.assessment {
+                        Mode::Assessment
+                    } else {
+                        Mode::Practice
+                    },
+                    self.seed.unwrap_or(1),
+                    self.choices.clone(),
+                    self.begin,
+                    self.screenshot.clone(),
+                ))
+                .add_plugins(plugin);
+        }
+        if self.report_startup {
+            app.insert_resource(ReportStartup);
+        }
+    }
+}
 
 pub fn plugin(app: &mut App) {
     app.add_systems(
@@ -175,9 +227,7 @@ fn drive_automation(
                             Ok(n) => Action::Choose(n),
                             Err(_) => {
                                 let position = active.as_ref().and_then(|a| {
-                                    a.session
-                                        .offered()
-                                        .position(|c| c.resolved.id.as_str() == t)
+                                    a.session.offered_ids().position(|id| id.as_str() == t)
                                 });
                                 match position {
                                     Some(p) => Action::Choose(p + 1),

@@ -1,7 +1,9 @@
-//! The desktop app. Logic plugins (no egui) run headless in tests; the UI plugins draw with
-//! egui. To add a screen: a variant in [`screens::Screen`], a module in `screens/` with a
-//! `plugin` (logic) and a `ui_plugin` (drawing), both registered in `screens/mod.rs`.
+//! The desktop app, assembled by one [`AppPlugin`]: windowed for people, headless (the same
+//! logic, no window or drawing) for tests. Logic plugins (no egui) run in both; the UI plugins
+//! draw with egui. To add a screen: a variant in [`screens::Screen`], a module in `screens/`
+//! with a `plugin` (logic) and a `ui_plugin` (drawing), both registered in `screens/mod.rs`.
 
+#[cfg(feature = "dev")]
 pub mod automation;
 mod egui_config;
 pub mod portrait;
@@ -16,6 +18,79 @@ use std::path::PathBuf;
 use attune_core::assets::AssetCatalog;
 use bevy::asset::io::AssetSourceBuilder;
 use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::winit::WinitSettings;
+
+/// The whole app. `cargo run` builds it with a window; tests build it headless.
+pub struct AppPlugin {
+    pub paths: AppPaths,
+    pub display: Display,
+}
+
+/// Where the app shows itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// A real window drawn with egui.
+    Window,
+    /// No window and no drawing: the logic driven by `Action` messages (tests). Scenario files
+    /// are watched, as in the window.
+    Headless,
+}
+
+impl Plugin for AppPlugin {
+    fn build(&self, app: &mut App) {
+        let paths = &self.paths;
+        app.insert_resource(paths.clone());
+        // The `scenarios://` source must exist before the asset plugin starts.
+        register_sources(app, paths);
+        let assets = AssetPlugin {
+            file_path: paths.assets.to_string_lossy().into_owned(),
+            ..default()
+        };
+        match self.display {
+            Display::Window => {
+                app.add_plugins(
+                    DefaultPlugins
+                        .set(WindowPlugin {
+                            primary_window: Some(Window {
+                                title: "Attune — counselling skills practice".into(),
+                                resolution: (1280u32, 800u32).into(),
+                                ..default()
+                            }),
+                            ..default()
+                        })
+                        .set(assets),
+                )
+                // A calm desktop app: redraw only on input or when egui asks, so an idle
+                // window costs next to no CPU.
+                .insert_resource(WinitSettings::desktop_app())
+                .insert_resource(ClearColor(Color::srgb(0.96, 0.95, 0.94)))
+                .add_systems(Startup, spawn_camera);
+            }
+            Display::Headless => {
+                app.add_plugins((
+                    MinimalPlugins,
+                    AssetPlugin {
+                        watch_for_changes_override: Some(true),
+                        ..assets
+                    },
+                    StatesPlugin,
+                ));
+            }
+        }
+        // A failing system logs and the app keeps running; failures users must see are in
+        // the UI.
+        app.set_error_handler(bevy::ecs::error::warn);
+        app.add_plugins(logic_plugin);
+        if self.display == Display::Window {
+            app.add_plugins(ui_plugin);
+        }
+    }
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((Name::new("Camera"), Camera2d));
+}
 
 /// Where the app reads and writes.
 #[derive(Resource, Debug, Clone)]
@@ -50,7 +125,7 @@ impl AppPaths {
 }
 
 /// Registers the `scenarios://` asset source. Must run before `AssetPlugin` is added.
-pub fn register_sources(app: &mut App, paths: &AppPaths) {
+fn register_sources(app: &mut App, paths: &AppPaths) {
     app.register_asset_source(
         scenarios::SOURCE,
         AssetSourceBuilder::platform_default(&paths.scenarios.to_string_lossy(), None),
@@ -58,8 +133,7 @@ pub fn register_sources(app: &mut App, paths: &AppPaths) {
 }
 
 /// Everything but drawing: assets, the library, screens and sessions, settings, results.
-/// Needs `AppPaths` inserted, and asset and state plugins added, first.
-pub fn logic_plugin(app: &mut App) {
+fn logic_plugin(app: &mut App) {
     app.add_plugins((
         settings::plugin,
         scenarios::plugin,
@@ -69,7 +143,7 @@ pub fn logic_plugin(app: &mut App) {
 }
 
 /// The egui views of every screen.
-pub fn ui_plugin(app: &mut App) {
+fn ui_plugin(app: &mut App) {
     app.add_plugins((
         egui_config::plugin,
         theme::plugin,

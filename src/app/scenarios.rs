@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use attune_core::diagnostics::{self, Style};
-use attune_core::{Loaded, Scenario};
+use attune_core::{Loaded, Playable};
 use bevy::asset::io::Reader;
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
@@ -72,7 +72,7 @@ pub struct Entry {
     pub file: String,
     pub handle: Handle<ScenarioAsset>,
     /// The newest version without errors: what is played.
-    pub playable: Option<Arc<Scenario>>,
+    pub playable: Option<Arc<Playable>>,
     /// Problems in the newest version on disk, rendered as `attune check` prints them.
     pub problems: Vec<Problem>,
     /// Bumped whenever the playable version changes (hot reload).
@@ -115,7 +115,7 @@ impl Library {
                 || e.file.trim_end_matches(".scenario.ron") == id_or_file
                 || e.playable
                     .as_ref()
-                    .is_some_and(|s| s.id.value.as_str() == id_or_file)
+                    .is_some_and(|p| p.scenario().id.value.as_str() == id_or_file)
         })
     }
 
@@ -233,8 +233,8 @@ fn update_library(
                 detail: diagnostics::render(&loaded.file, d, Style::Human { color: false }),
             })
             .collect();
-        if let Some(scenario) = &loaded.scenario {
-            entry.playable = Some(Arc::new(scenario.clone()));
+        if let Some(playable) = &loaded.playable {
+            entry.playable = Some(Arc::clone(playable));
             entry.revision += 1;
         }
     }

@@ -90,7 +90,8 @@ fn save_settings(settings: Res<Settings>, paths: Res<AppPaths>) -> Result {
         std::fs::create_dir_all(dir)?;
     }
     let text = ron::ser::to_string_pretty(&*settings, ron::ser::PrettyConfig::default())?;
-    std::fs::write(path, text)?;
+    // Atomic: a crash mid-save never leaves a half-written settings file.
+    attune_core::save::replace(path, text.as_bytes())?;
     Ok(())
 }
 

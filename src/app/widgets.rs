@@ -1,5 +1,6 @@
 //! Small, pure egui building blocks shared by the screens.
 
+use attune_core::debrief;
 use attune_core::model::{Cue, Emotion};
 use attune_core::scoring::{Band, SkillScore};
 use attune_core::skills::Skill;
@@ -146,26 +147,29 @@ pub fn skill_change(ui: &mut egui::Ui, skill: Skill, value: i32) {
 /// A skill's row in the debrief's grid: name, then bar, band and points.
 pub fn skill_bar(ui: &mut egui::Ui, s: &SkillScore) {
     ui.label(egui::RichText::new(s.skill.label()).strong());
-    ui.horizontal(|ui| match (s.percent, s.band) {
-        (Some(p), Some(band)) => {
-            let color = match band {
-                Band::Proficient => egui::Color32::from_rgb(0x3f, 0x8f, 0x62),
-                Band::Developing => egui::Color32::from_rgb(0xc2, 0x8a, 0x1e),
-                Band::Emerging => egui::Color32::from_rgb(0xc0, 0x4a, 0x3c),
-            };
-            ui.add(
-                egui::ProgressBar::new(p as f32 / 100.0)
-                    .desired_width(260.0)
-                    .fill(color)
-                    .text(format!("{p}%")),
-            );
-            ui.label(egui::RichText::new(band.label()).strong());
-            ui.label(
-                egui::RichText::new(format!("{:+} of {:+} possible", s.counted, s.path_best))
-                    .weak(),
-            );
+    ui.vertical(|ui| match s.percent {
+        Some(p) => {
+            ui.horizontal(|ui| {
+                let color = match s.band {
+                    Some(Band::Proficient) => egui::Color32::from_rgb(0x3f, 0x8f, 0x62),
+                    Some(Band::Developing) => egui::Color32::from_rgb(0xc2, 0x8a, 0x1e),
+                    Some(Band::Emerging) => egui::Color32::from_rgb(0xc0, 0x4a, 0x3c),
+                    None => ui.visuals().weak_text_color(),
+                };
+                ui.add(
+                    egui::ProgressBar::new(p as f32 / 100.0)
+                        .desired_width(260.0)
+                        .fill(color)
+                        .text(format!("{p}%")),
+                );
+                match s.band {
+                    Some(band) => ui.label(egui::RichText::new(band.label()).strong()),
+                    None => ui.label(egui::RichText::new(debrief::no_band_reason(s)).weak()),
+                };
+            });
+            ui.label(egui::RichText::new(debrief::skill_points(s)).weak().small());
         }
-        _ => {
+        None => {
             ui.label(egui::RichText::new("not assessed on this path").weak());
         }
     });

@@ -1,15 +1,13 @@
-//! `attune` / `attune app`: the desktop app.
+//! `attune` / `attune app`: parses the app's options and runs [`AppPlugin`].
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
-use bevy::winit::WinitSettings;
 
 use super::exit;
 use super::scenario_file::default_results_dir;
-use crate::app::automation::Automation;
 use crate::app::scenarios::default_scenarios_dir;
-use crate::app::{AppPaths, logic_plugin, register_sources, ui_plugin};
+use crate::app::{AppPaths, AppPlugin, Display};
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
@@ -22,27 +20,10 @@ pub struct Args {
     /// Where results are saved (default: your user data folder).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
-    /// Open this scenario (id or file name) straight away, skipping the library.
-    #[arg(long, value_name = "ID")]
-    scenario: Option<String>,
-    /// With --scenario: the seed (default 1).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// With --scenario: play in assessment mode instead of practice.
-    #[arg(long)]
-    assessment: bool,
-    /// With --scenario: a scripted path (option numbers, choice ids, `h`, `b`).
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
-    choices: Vec<String>,
-    /// With --scenario: begin the session even without --choices (instead of stopping at the briefing).
-    #[arg(long)]
-    begin: bool,
-    /// Save a screenshot of the window once the path is played, then exit.
-    #[arg(long, value_name = "PNG")]
-    screenshot: Option<PathBuf>,
-    /// For `benches/app.sh`: print when the first library frame is drawn, then exit.
-    #[arg(long, hide = true)]
-    report_startup: bool,
+    /// Test and screenshot automation (builds with the `dev` feature only).
+    #[cfg(feature = "dev")]
+    #[command(flatten)]
+    script: crate::app::automation::Script,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -74,62 +55,16 @@ pub fn run(args: Args) -> u8 {
         results,
         settings,
     );
-    let scripted = args.scenario.is_some() || args.screenshot.is_some() || args.report_startup;
 
     let mut app = App::new();
-    app.insert_resource(paths.clone());
-    register_sources(&mut app, &paths);
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "Attune — counselling skills practice".into(),
-                    resolution: (1280u32, 800u32).into(),
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(AssetPlugin {
-                file_path: paths.assets.to_string_lossy().into_owned(),
-                ..default()
-            }),
-    )
-    // A calm desktop app: redraw only on input or when egui asks, so an idle window costs
-    // next to no CPU. Scripted runs draw continuously so they never wait for input.
-    .insert_resource(if scripted {
-        WinitSettings::continuous()
-    } else {
-        WinitSettings::desktop_app()
-    })
-    .insert_resource(ClearColor(Color::srgb(0.96, 0.95, 0.94)))
-    .add_systems(Startup, spawn_camera);
-    // A failing system logs and the app keeps running; failures users must see are in the UI.
-    app.set_error_handler(bevy::ecs::error::warn);
-    app.add_plugins((logic_plugin, ui_plugin));
-    if scripted {
-        app.insert_resource(Automation::new(
-            args.scenario.clone(),
-            if args.assessment {
-                attune_core::engine::Mode::Assessment
-            } else {
-                attune_core::engine::Mode::Practice
-            },
-            args.seed.unwrap_or(1),
-            args.choices.clone(),
-            args.begin,
-            args.screenshot.clone(),
-        ))
-        .add_plugins(crate::app::automation::plugin);
-    }
-    if args.report_startup {
-        app.insert_resource(crate::app::automation::ReportStartup);
-    }
+    app.add_plugins(AppPlugin {
+        paths,
+        display: Display::Window,
+    });
+    #[cfg(feature = "dev")]
+    args.script.install(&mut app);
     match app.run() {
         AppExit::Success => exit::OK,
         AppExit::Error(_) => exit::PROBLEMS,
     }
-}
-
-fn spawn_camera(mut commands: Commands) {
-    commands.spawn((Name::new("Camera"), Camera2d));
 }

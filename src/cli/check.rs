@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use attune_core::assets::AssetCatalog;
 use attune_core::diagnostics::{self, Style};
-use attune_core::model::Node;
 use attune_core::{Loaded, load_file};
 
 use super::exit;
@@ -153,16 +152,10 @@ pub fn nearest_assets(file: &Path) -> Option<AssetCatalog> {
 fn summary(loaded: &Loaded) -> String {
     let (errors, warnings) = (loaded.errors(), loaded.warnings());
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    match &loaded.scenario {
-        Some(s) => {
-            let choices: usize = s
-                .nodes
-                .iter()
-                .map(|n| match n {
-                    Node::Client(c) => c.choices.len(),
-                    Node::Branch(_) => 0,
-                })
-                .sum();
+    match &loaded.playable {
+        Some(p) => {
+            let s = p.scenario();
+            let choices: usize = p.clients().map(|c| p.client(c).choices.len()).sum();
             format!(
                 "{} {}: {}, {}, {}, {}",
                 if warnings == 0 { "ok  " } else { "warn" },
@@ -204,8 +197,9 @@ fn print_json(
         .iter()
         .map(|l| {
             let (nodes, endings) = l
-                .scenario
+                .playable
                 .as_ref()
+                .map(|p| p.scenario())
                 .map_or((None, None), |s| (Some(s.nodes.len()), Some(s.endings.len())));
             serde_json::json!({
                 "file": l.file.path.display().to_string(),

@@ -16,12 +16,18 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "attune",
     version,
-    about = "Role-play training for counselling micro-skills"
+    about = "Role-play training for counselling micro-skills",
+    // `attune --results DIR` opens the app with that option, as `attune app --results DIR` does.
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Without a subcommand, `attune` opens the app.
     #[command(subcommand)]
     command: Option<Command>,
+    /// The app's options, also accepted without the `app` subcommand.
+    #[cfg(feature = "app")]
+    #[command(flatten)]
+    app: app::Args,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,7 +62,7 @@ pub fn run() -> ExitCode {
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),
         #[cfg(feature = "app")]
-        None => app::run(app::Args::default()),
+        None => app::run(cli.app),
         #[cfg(not(feature = "app"))]
         None => {
             use clap::CommandFactory;

@@ -1,15 +1,16 @@
 //! `attune play SCENARIO`: a session in the terminal.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-use attune_core::Scenario;
+use attune_core::Playable;
 use attune_core::debrief::{self, Debrief};
 use attune_core::engine::{Applied, Mode, Session, Status};
 use attune_core::ids::TraineeId;
 use attune_core::model::Cue;
 use attune_core::results::{self, RunResult};
+use attune_core::scoring::Scorecard;
 use attune_core::skills::Skill;
 
 use super::exit;
@@ -35,6 +36,9 @@ pub struct Args {
     /// ids, `h` (hint) and `b` (take back), separated by commas, e.g. `2,1,b,3`.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     choices: Option<Vec<String>>,
+    /// Do not save a result (for trying a scenario out, or testing one).
+    #[arg(long, conflicts_with = "results")]
+    no_save: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -68,13 +72,20 @@ fn parse_input(token: &str) -> Option<Input> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let scenario = match load_checked(&args.scenario) {
+    let playable = match load_checked(&args.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let Some(results_dir) = args.results.clone().or_else(default_results_dir) else {
-        eprintln!("error: no user data folder on this system; give one with --results DIR");
-        return exit::USAGE;
+    let results_dir = if args.no_save {
+        None
+    } else {
+        match args.results.clone().or_else(default_results_dir) {
+            Some(dir) => Some(dir),
+            None => {
+                eprintln!("error: no user data folder on this system; give one with --results DIR");
+                return exit::USAGE;
+            }
+        }
     };
     let mode = match args.mode {
         ModeArg::Practice => Mode::Practice,
@@ -87,16 +98,24 @@ pub fn run(args: Args) -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let stdin = std::io::stdin();
+    // A terminal echoes what the trainee types; piped input does not, so echo it ourselves
+    // and the transcript shows every reply chosen.
+    let echo = !stdin.is_terminal();
     let mut stdin = stdin.lock();
 
     let started_at = SystemTime::now();
-    let mut session = Session::start(scenario.clone(), mode, seed);
-    let _ = write_briefing(&mut out, &scenario, mode, seed);
+    let mut session = Session::start(playable.clone(), mode, seed);
+    let _ = write_briefing(&mut out, playable.scenario(), mode, seed);
 
     let mut quit = false;
     let mut code = exit::OK;
+    // The turn is printed once; a wrong key or an empty line only asks again.
+    let mut show_turn = true;
     while session.status() == Status::AwaitingChoice {
-        let _ = write_prompt(&mut out, &session);
+        if show_turn {
+            let _ = write_prompt(&mut out, &session);
+            show_turn = false;
+        }
         let shown_at = Instant::now();
         let input = if scripted {
             match inputs.next() {
@@ -119,17 +138,27 @@ pub fn run(args: Args) -> u8 {
         } else {
             let _ = write!(out, "> ");
             let _ = out.flush();
-            let mut line = String::new();
-            match stdin.read_line(&mut line) {
+            let mut line = Vec::new();
+            match stdin.read_until(b'\n', &mut line) {
                 Ok(0) | Err(_) => {
                     // End of input counts as quitting: the run so far is kept.
                     let _ = writeln!(out);
                     Input::Quit
                 }
-                Ok(_) => match parse_input(&line) {
-                    Some(input) => input,
-                    None => continue,
-                },
+                Ok(_) => {
+                    // Bytes that are not UTF-8 are just an unrecognised answer, not an error.
+                    let line = String::from_utf8_lossy(&line);
+                    if echo {
+                        let _ = writeln!(out, "{}", line.trim_end());
+                    }
+                    match parse_input(&line) {
+                        Some(input) => input,
+                        None => {
+                            let _ = writeln!(out, "  {}", what_to_type(&session));
+                            continue;
+                        }
+                    }
+                }
             }
         };
         // Scripted runs have no person taking time; record 0 so runs compare exactly.
@@ -146,16 +175,17 @@ pub fn run(args: Args) -> u8 {
             Input::Hint => {
                 match session.hint() {
                     Ok(Some(hint)) => {
-                        let _ = writeln!(out, "\n  Hint: {hint}");
+                        let _ =
+                            writeln!(out, "{}", debrief::wrap(&format!("Hint: {hint}"), 78, "  "));
                     }
                     Ok(None) => {
                         let _ = writeln!(
                             out,
-                            "\n  There is no hint at this point: trust your reading of the client."
+                            "  There is no hint at this point: trust your reading of the client."
                         );
                     }
                     Err(err) => {
-                        let _ = writeln!(out, "\n  {err}.");
+                        let _ = writeln!(out, "  {err}.");
                     }
                 }
                 continue;
@@ -164,9 +194,10 @@ pub fn run(args: Args) -> u8 {
                 match session.take_back() {
                     Ok(()) => {
                         let _ = writeln!(out, "\n  You took your last reply back.");
+                        show_turn = true;
                     }
                     Err(err) => {
-                        let _ = writeln!(out, "\n  {err}.");
+                        let _ = writeln!(out, "  {err}.");
                     }
                 }
                 continue;
@@ -176,6 +207,7 @@ pub fn run(args: Args) -> u8 {
         };
         match applied {
             Ok(applied) => {
+                show_turn = true;
                 if mode == Mode::Practice {
                     let _ = write_feedback(&mut out, &session, &applied);
                 }
@@ -189,8 +221,8 @@ pub fn run(args: Args) -> u8 {
                 code = exit::USAGE;
                 break;
             }
-            Err(err) => {
-                let _ = writeln!(out, "  {err}.");
+            Err(_) => {
+                let _ = writeln!(out, "  {}", what_to_type(&session));
             }
         }
     }
@@ -199,14 +231,25 @@ pub fn run(args: Args) -> u8 {
     if unused > 0 {
         eprintln!("note: the session ended before the last {unused} scripted choice(s) were used");
     }
+    // Scored once: the debrief and the saved result show the same card.
+    let card = Scorecard::of(&session);
     if !quit || !session.decisions().is_empty() || scripted {
         let _ = writeln!(out);
-        let _ = write!(out, "{}", debrief::render_text(&Debrief::new(&session)));
+        let _ = write!(
+            out,
+            "{}",
+            debrief::render_text(&Debrief::new(&session, &card))
+        );
     }
     let _ = out.flush();
 
+    let Some(results_dir) = results_dir else {
+        eprintln!("Not saved (--no-save).");
+        return code;
+    };
     let result = RunResult::from_session(
         &session,
+        &card,
         TraineeId(args.trainee.clone()),
         Some(args.scenario.display().to_string()),
         started_at,
@@ -226,6 +269,22 @@ pub fn run(args: Args) -> u8 {
     code
 }
 
+/// What the trainee can type at this prompt, after something unrecognised.
+fn what_to_type(session: &Session) -> String {
+    let offered = session.offered().count();
+    let numbers = if offered == 1 {
+        "Type 1".to_owned()
+    } else {
+        format!("Type a number from 1 to {offered}")
+    };
+    match session.mode() {
+        Mode::Practice => {
+            format!("{numbers}, h for a hint, b to take your last reply back, or q to stop.")
+        }
+        Mode::Assessment => format!("{numbers}, or q to stop."),
+    }
+}
+
 fn random_seed() -> u64 {
     let nanos = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -236,7 +295,7 @@ fn random_seed() -> u64 {
 
 fn write_briefing(
     out: &mut impl Write,
-    s: &Scenario,
+    s: &attune_core::Scenario,
     mode: Mode,
     seed: u64,
 ) -> std::io::Result<()> {
@@ -255,14 +314,27 @@ fn write_briefing(
     }
     let how = match mode {
         Mode::Practice => {
-            "practice: feedback after every reply. Type a number to reply, h for a hint, b to take your last reply back, q to stop."
+            "Mode: practice. Feedback after every reply. Type a number to reply, h for a hint, b to take your last reply back, q to stop."
         }
         Mode::Assessment => {
-            "assessment: feedback at the end only. Type a number to reply, q to stop."
+            "Mode: assessment. Feedback at the end only, and the meters stay still until then. Type a number to reply, q to stop."
         }
     };
-    writeln!(out, "\nMode: {}", debrief::wrap(how, 78, "").trim_start())?;
+    writeln!(out, "\n{}", debrief::wrap(how, 78, ""))?;
     writeln!(out, "Seed: {seed}")
+}
+
+/// The meters the trainee sees, with their values: in assessment mode they stay at their
+/// start until the debrief, so they do not give away whether a reply was right.
+fn meter_values(session: &Session) -> impl Iterator<Item = (&attune_core::model::Variable, i32)> {
+    let still = session.mode() == Mode::Assessment;
+    session
+        .playable()
+        .variables()
+        .iter()
+        .zip(session.variables())
+        .filter(|(v, _)| v.visible)
+        .map(move |(v, &x)| (v, if still { v.start.value } else { x }))
 }
 
 fn cue_line(cue: &Cue) -> String {
@@ -270,24 +342,19 @@ fn cue_line(cue: &Cue) -> String {
 }
 
 fn write_prompt(out: &mut impl Write, session: &Session) -> std::io::Result<()> {
-    let scenario = session.scenario();
+    let playable = session.playable();
     let (Some(node), Some(line)) = (session.node(), session.line()) else {
         return Ok(());
     };
-    let meters: Vec<String> = scenario
-        .resolved
-        .variables
-        .iter()
-        .zip(session.variables())
-        .filter(|(v, _)| v.visible)
-        .map(|(v, &x)| format!("{} {}/{}", v.name.value, x, v.max.value))
+    let meters: Vec<String> = meter_values(session)
+        .map(|(v, x)| format!("{} {}/{}", v.name.value, x, v.max.value))
         .collect();
     writeln!(out)?;
     writeln!(
         out,
-        "── {} ({:?}) {}",
-        scenario.client.name.value,
-        node.emotion,
+        "── {} ({}) {}",
+        playable.scenario().client.name.value,
+        node.emotion.label(),
         if meters.is_empty() {
             String::new()
         } else {
@@ -311,11 +378,8 @@ fn write_feedback(
     session: &Session,
     applied: &Applied,
 ) -> std::io::Result<()> {
-    let scenario = session.scenario();
-    let attune_core::model::Node::Client(node) = &scenario.nodes[applied.node as usize] else {
-        return Ok(());
-    };
-    let choice = &node.choices[applied.choice as usize];
+    let playable: &Playable = session.playable();
+    let choice = applied.chosen(playable);
     let marks: Vec<String> = Skill::ALL
         .iter()
         .map(|&s| {
@@ -337,7 +401,8 @@ fn write_feedback(
             debrief::wrap(
                 &format!(
                     "{} thinks: \"{}\"",
-                    scenario.client.name.value, thought.value
+                    playable.scenario().client.name.value,
+                    thought.value
                 ),
                 78,
                 "  "
@@ -345,7 +410,7 @@ fn write_feedback(
         )?;
     }
     let changes: Vec<String> = applied
-        .visible_changes(scenario)
+        .visible_changes(playable)
         .map(|(name, b, a)| format!("{name} {b} → {a}"))
         .collect();
     if !changes.is_empty() {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use attune_core::debrief::{self, Debrief};
 use attune_core::engine::Status;
 use attune_core::results::{self, RunResult};
-use attune_core::scoring;
+use attune_core::scoring::{Scorecard, SkillScore};
 
 use super::check::SCENARIO_EXTENSION;
 use super::exit;
@@ -49,19 +49,36 @@ pub fn run(args: Args) -> u8 {
     };
     // The replay must reach what the result records; anything else means the file was altered.
     let ending = match session.status() {
-        Status::Ended(e) => Some(session.scenario().endings[e as usize].id.value.clone()),
+        Status::Ended(e) => Some(session.playable().ending(e).id.value.clone()),
         _ => None,
     };
-    let scores = scoring::score(session.scenario(), session.decisions()).skills;
-    if ending != result.ending.as_ref().map(|e| e.id.clone()) || scores != result.scores {
+    let card = Scorecard::of(&session);
+    if ending != result.ending.as_ref().map(|e| e.id.clone())
+        || !same_scores(&card.skills, &result.scores)
+    {
         eprintln!(
             "error: {}: replaying the recorded choices does not reproduce the recorded ending and scores; the result file may have been edited",
             args.result.display()
         );
         return exit::PROBLEMS;
     }
-    print!("{}", debrief::render_text(&Debrief::new(&session)));
+    print!("{}", debrief::render_text(&Debrief::new(&session, &card)));
     exit::OK
+}
+
+/// Whether replayed scores match the recorded ones. Results saved before skill scores counted
+/// their decisions (the field reads 0) are compared on everything else.
+fn same_scores(replayed: &[SkillScore], recorded: &[SkillScore]) -> bool {
+    replayed.len() == recorded.len()
+        && replayed.iter().zip(recorded).all(|(a, b)| {
+            if b.decisions == 0 && a.decisions > 0 {
+                let (mut a, mut b) = (a.clone(), b.clone());
+                (a.decisions, a.band, b.band) = (0, None, None);
+                a == b
+            } else {
+                a == b
+            }
+        })
 }
 
 fn find_scenario(result: &RunResult) -> Option<PathBuf> {
@@ -77,7 +94,7 @@ fn find_scenario(result: &RunResult) -> Option<PathBuf> {
         .find(|p| {
             attune_core::load_file(p, None)
                 .ok()
-                .and_then(|l| l.scenario)
-                .is_some_and(|s| s.id.value == result.scenario.id)
+                .and_then(|l| l.playable)
+                .is_some_and(|p| p.scenario().id.value == result.scenario.id)
         })
 }

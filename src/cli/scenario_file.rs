@@ -3,14 +3,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use attune_core::Scenario;
+use attune_core::Playable;
 use attune_core::diagnostics::{self, Style};
 
 use super::check::nearest_assets;
 use super::exit;
 
 /// The checked scenario, or the exit code after its problems have been printed to stderr.
-pub fn load_checked(path: &Path) -> Result<Arc<Scenario>, u8> {
+pub fn load_checked(path: &Path) -> Result<Arc<Playable>, u8> {
     let loaded = match attune_core::load_file(path, nearest_assets(path).as_ref()) {
         Ok(loaded) => loaded,
         Err(err) => {
@@ -18,8 +18,8 @@ pub fn load_checked(path: &Path) -> Result<Arc<Scenario>, u8> {
             return Err(exit::USAGE);
         }
     };
-    match loaded.scenario {
-        Some(scenario) => Ok(Arc::new(scenario)),
+    match loaded.playable {
+        Some(playable) => Ok(playable),
         None => {
             for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
                 eprintln!(

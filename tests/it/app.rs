@@ -1,16 +1,15 @@
-//! Headless tests of the app's logic: no window, `MinimalPlugins` plus the app's logic plugins,
-//! driven by the same `Action` messages the views send.
+//! Headless tests of the app's logic: the app's own `AppPlugin` without a window, driven by the
+//! same `Action` messages the views send.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use attune::app::scenarios::Library;
 use attune::app::screens::{Action, ActiveSession, FinishedRun, Screen, SessionPhase};
-use attune::app::{AppPaths, logic_plugin, register_sources};
+use attune::app::{AppPaths, AppPlugin, Display};
 use attune_core::engine::{Mode, Status};
 use attune_core::results;
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
 
 use crate::support::{repo_root, scratch_dir};
 
@@ -35,18 +34,10 @@ fn headless_app(scenarios: &Path, results: &Path) -> App {
         None,
     );
     let mut app = App::new();
-    app.insert_resource(paths.clone());
-    register_sources(&mut app, &paths);
-    app.add_plugins((
-        MinimalPlugins,
-        AssetPlugin {
-            file_path: paths.assets.to_string_lossy().into_owned(),
-            watch_for_changes_override: Some(true),
-            ..default()
-        },
-        StatesPlugin,
-    ));
-    app.add_plugins(logic_plugin);
+    app.add_plugins(AppPlugin {
+        paths,
+        display: Display::Headless,
+    });
     app
 }
 
@@ -223,7 +214,7 @@ fn title_of(app: &App, file: &str) -> Option<String> {
         .entry(file)?
         .playable
         .as_ref()
-        .map(|s| s.title.value.clone())
+        .map(|p| p.scenario().title.value.clone())
 }
 
 #[test]
@@ -270,7 +261,7 @@ fn editing_a_scenario_on_disk_updates_the_library_and_the_session() {
     let active = app.world().resource::<ActiveSession>();
     assert!(!active.reload_available);
     assert_eq!(
-        active.session.scenario().title.value,
+        active.session.playable().scenario().title.value,
         "Eleven weeks (revised)"
     );
     assert_eq!(
@@ -334,10 +325,10 @@ fn settings_are_saved_and_read_back() {
             Some(settings_file.clone()),
         );
         let mut app = App::new();
-        app.insert_resource(paths.clone());
-        register_sources(&mut app, &paths);
-        app.add_plugins((MinimalPlugins, AssetPlugin::default(), StatesPlugin));
-        app.add_plugins(logic_plugin);
+        app.add_plugins(AppPlugin {
+            paths,
+            display: Display::Headless,
+        });
         app.update();
         app
     };

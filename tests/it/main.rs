@@ -4,7 +4,9 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod papercuts;
 mod play;
 mod support;
-#[cfg(feature = "app")]
+// The window test drives the app's automation, a `dev` feature test hook.
+#[cfg(all(feature = "app", feature = "dev"))]
 mod window;

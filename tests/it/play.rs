@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use attune_core::engine::{Mode, Session, Status};
 use attune_core::results::{self, RunResult};
-use attune_core::scoring::Band;
-use attune_core::{Scenario, load_file};
+use attune_core::scoring::{Band, MIN_DECISIONS_FOR_BAND};
+use attune_core::{Playable, load_file};
 
 use crate::support::{assert_no_panic, attune, repo_root, run, scratch_dir, stderr, stdout};
 
@@ -18,30 +18,30 @@ const SCENARIOS: [&str; 3] = [
     "scenarios/new-country-student.scenario.ron",
 ];
 
-fn scenario(path: &str) -> Arc<Scenario> {
-    Arc::new(
-        load_file(&repo_root().join(path), None)
-            .unwrap()
-            .scenario
-            .unwrap(),
-    )
+fn scenario(path: &str) -> Arc<Playable> {
+    load_file(&repo_root().join(path), None)
+        .unwrap()
+        .playable
+        .unwrap()
+}
+
+/// The id of the offered reply with the highest (or lowest) total score.
+fn extreme_offered(session: &Session, best: bool) -> String {
+    let offered = session.offered_ids().zip(session.offered());
+    let pick = if best {
+        offered.max_by_key(|(_, c)| c.total())
+    } else {
+        offered.min_by_key(|(_, c)| c.total())
+    };
+    pick.unwrap().0.to_string()
 }
 
 /// The choice ids of the path that always takes the highest-scoring (or lowest) reply on offer.
-fn greedy_path(scenario: &Arc<Scenario>, best: bool) -> Vec<String> {
+fn greedy_path(scenario: &Arc<Playable>, best: bool) -> Vec<String> {
     let mut session = Session::start(scenario.clone(), Mode::Assessment, 1);
     let mut path = Vec::new();
     while session.status() == Status::AwaitingChoice {
-        let total = |c: &&attune_core::model::Choice| c.scores.values().iter().sum::<i32>();
-        let choice = if best {
-            session.offered().max_by_key(total)
-        } else {
-            session.offered().min_by_key(total)
-        }
-        .unwrap()
-        .resolved
-        .id
-        .to_string();
+        let choice = extreme_offered(&session, best);
         session.choose_id(&choice, 0).unwrap();
         path.push(choice);
     }
@@ -83,8 +83,8 @@ fn only_result(dir: &Path) -> (PathBuf, RunResult) {
 fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
     for path in SCENARIOS {
         let scenario = scenario(path);
-        for (best, outcome) in [(true, "Engaged"), (false, "Disengaged")] {
-            let dir = scratch_dir(&format!("play-{}-{best}", scenario.id.value));
+        for (best, outcome) in [(true, "engaged"), (false, "disengaged")] {
+            let dir = scratch_dir(&format!("play-{}-{best}", scenario.scenario().id.value));
             let output = play(
                 path,
                 "11",
@@ -96,11 +96,11 @@ fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
             assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
             let out = stdout(&output);
             assert!(
-                out.contains(&format!("({outcome})")),
+                out.contains(&format!("(the client is {outcome})")),
                 "{path}: expected {outcome}:\n{out}"
             );
             let (_, result) = only_result(&dir);
-            assert_eq!(format!("{:?}", result.ending.unwrap().outcome), outcome);
+            assert_eq!(result.ending.unwrap().outcome.label(), outcome);
             assert_eq!(result.trainee.as_str(), "Trainee 7");
             if best {
                 for skill in &result.scores {
@@ -113,8 +113,11 @@ fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
                     "no better alternative on the best path"
                 );
             } else {
+                // Emerging, or no band where the worst path is too short to give one (Jayden's
+                // worst path walks out after three replies).
                 assert!(
-                    result.scores.iter().all(|s| s.band == Some(Band::Emerging)),
+                    result.scores.iter().all(|s| s.band == Some(Band::Emerging)
+                        || (s.band.is_none() && s.decisions < MIN_DECISIONS_FOR_BAND)),
                     "{path}: {:?}",
                     result.scores
                 );
@@ -128,7 +131,7 @@ fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
 fn replay_reproduces_the_debrief() {
     for path in SCENARIOS {
         let scenario = scenario(path);
-        let dir = scratch_dir(&format!("replay-{}", scenario.id.value));
+        let dir = scratch_dir(&format!("replay-{}", scenario.scenario().id.value));
         // A practice run with a take-back and a hint along the way.
         let mut choices = greedy_path(&scenario, false);
         choices.truncate(1);
@@ -157,7 +160,7 @@ fn replay_reproduces_the_debrief() {
 }
 
 /// Continues a scripted path (which may contain `b`/`h`) with the best replies to the end.
-fn greedy_path_from(scenario: &Arc<Scenario>, prefix: &[String]) -> Vec<String> {
+fn greedy_path_from(scenario: &Arc<Playable>, prefix: &[String]) -> Vec<String> {
     let mut session = Session::start(scenario.clone(), Mode::Practice, 5);
     for token in prefix {
         match token.as_str() {
@@ -172,13 +175,7 @@ fn greedy_path_from(scenario: &Arc<Scenario>, prefix: &[String]) -> Vec<String> 
     }
     let mut rest = Vec::new();
     while session.status() == Status::AwaitingChoice {
-        let id = session
-            .offered()
-            .max_by_key(|c| c.scores.values().iter().sum::<i32>())
-            .unwrap()
-            .resolved
-            .id
-            .to_string();
+        let id = extreme_offered(&session, true);
         session.choose_id(&id, 0).unwrap();
         rest.push(id);
     }
@@ -333,6 +330,7 @@ fn damaged_results_give_clear_errors() {
     assert!(stderr(&missing).contains("no/such/result.json"));
 }
 
+#[cfg(feature = "dev")]
 #[test]
 fn a_killed_save_leaves_no_half_written_result() {
     let dir = scratch_dir("killed-save");
@@ -378,6 +376,47 @@ fn a_killed_save_leaves_no_half_written_result() {
     for file in results::list(&dir).unwrap() {
         results::load(&file).unwrap();
     }
+}
+
+/// FAT/exFAT sticks and many SMB shares refuse hard links (and no-clobber renames): the save
+/// falls back to reserving the name, and still never replaces another run's result.
+#[cfg(feature = "dev")]
+#[test]
+fn results_save_on_a_folder_that_refuses_links() {
+    let dir = scratch_dir("no-links");
+    let scenario = scenario(SCENARIOS[0]);
+    let path = greedy_path(&scenario, true).join(",");
+    let mut saved = Vec::new();
+    for _ in 0..3 {
+        let output = attune()
+            .args(["play", SCENARIOS[0], "--seed", "4", "--trainee", "same"])
+            .args(["--results", dir.to_str().unwrap(), "--choices", &path])
+            .env("ATTUNE_TEST_NO_LINKS", "1")
+            .output()
+            .unwrap();
+        assert_no_panic(&output);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        saved.push(stderr(&output));
+    }
+    let files = results::list(&dir).unwrap();
+    assert_eq!(files.len(), 3, "three runs, three results: {saved:?}");
+    for file in &files {
+        assert_eq!(
+            results::load(file).unwrap().status,
+            results::RunStatus::Completed
+        );
+    }
+    let leftovers = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
+        .count();
+    assert_eq!(leftovers, 0, "no temporary files left behind");
 }
 
 #[test]

@@ -1,13 +1,12 @@
-//! Analysis of a scenario's graph: the best and worst total each skill can reach over any
-//! path from the start to an ending. Linear in nodes + choices (a topological order and one
+//! The best and worst total each skill can reach over any path from the start to an ending.
+//! Linear in vertices + edges (a topological order of [`crate::graph`] and one
 //! dynamic-programming pass), never an enumeration of paths. Conditions are ignored, so the
 //! bounds hold for every path a session can take.
 
-use crate::check::Csr;
-use crate::model::{Node, Scenario, Target};
+use crate::graph::{Graph, Vertex, Via};
 use crate::skills::Skill;
 
-const SKILLS: usize = Skill::ALL.len();
+pub const SKILLS: usize = Skill::ALL.len();
 
 /// Per-skill totals, indexed by `Skill::index`.
 pub type SkillTotals = [i32; SKILLS];
@@ -24,107 +23,47 @@ pub enum Bounds {
     HasLoop,
 }
 
-pub fn skill_bounds(scenario: &Scenario) -> Bounds {
-    let n = scenario.nodes.len();
-    // Edges carry the scores of the choice that makes them (branches score nothing).
-    let edges = node_edges(scenario);
-    let graph = Csr::new(n, edges.iter().copied());
-    let Some(order) = topological_order(&graph, n) else {
+/// Bounds over the paths from `start`; `scores(from, via)` gives the scores an edge carries.
+pub fn skill_bounds(
+    graph: &Graph,
+    start: Vertex,
+    scores: impl Fn(Vertex, Via) -> SkillTotals,
+) -> Bounds {
+    let Some(order) = graph.topological_order() else {
         return Bounds::HasLoop;
     };
-
-    // best[v] / worst[v]: the highest / lowest total from node v to any ending, filled in
-    // reverse topological order so that every successor is done first.
+    // best[v] / worst[v]: the highest / lowest total from v to any ending, filled in reverse
+    // topological order so that every successor is done first. Endings start at zero; a
+    // vertex that reaches no ending keeps MIN/MAX and is ignored by its predecessors.
+    let n = graph.vertex_count();
     let mut best = vec![[i32::MIN; SKILLS]; n];
     let mut worst = vec![[i32::MAX; SKILLS]; n];
     for &v in order.iter().rev() {
-        let v = v as usize;
-        let mut consider = |next: Target, scores: SkillTotals| {
-            let (down_best, down_worst) = match next {
-                Target::Ending(_) => ([0; SKILLS], [0; SKILLS]),
-                Target::Node(t) => (best[t as usize], worst[t as usize]),
-                Target::Unresolved => return,
-            };
+        if graph.is_ending(v) {
+            best[v as usize] = [0; SKILLS];
+            worst[v as usize] = [0; SKILLS];
+            continue;
+        }
+        for edge in graph.edges(v) {
+            let add = scores(v, edge.via);
+            let (down_best, down_worst) = (best[edge.to as usize], worst[edge.to as usize]);
             for s in 0..SKILLS {
                 if down_best[s] != i32::MIN {
-                    best[v][s] = best[v][s].max(down_best[s] + scores[s]);
+                    best[v as usize][s] = best[v as usize][s].max(down_best[s] + add[s]);
                 }
                 if down_worst[s] != i32::MAX {
-                    worst[v][s] = worst[v][s].min(down_worst[s] + scores[s]);
-                }
-            }
-        };
-        match &scenario.nodes[v] {
-            Node::Client(c) => {
-                for ch in &c.choices {
-                    consider(ch.resolved.next, ch.scores.values());
-                }
-            }
-            Node::Branch(b) => {
-                for t in b
-                    .rules
-                    .iter()
-                    .map(|r| r.resolved.next)
-                    .chain([b.resolved_otherwise])
-                {
-                    consider(t, [0; SKILLS]);
+                    worst[v as usize][s] = worst[v as usize][s].min(down_worst[s] + add[s]);
                 }
             }
         }
     }
-    match scenario.resolved.start {
-        Target::Node(s) => Bounds::Bounded {
-            worst: worst[s as usize],
-            best: best[s as usize],
-        },
-        _ => Bounds::Bounded {
+    let (worst, best) = (worst[start as usize], best[start as usize]);
+    if best.contains(&i32::MIN) {
+        // No ending is reachable (the checks report that); nothing can be scored.
+        return Bounds::Bounded {
             worst: [0; SKILLS],
             best: [0; SKILLS],
-        },
-    }
-}
-
-/// Edges between nodes (not to endings), from choices and branch rules.
-fn node_edges(scenario: &Scenario) -> Vec<(u32, u32)> {
-    let mut edges = Vec::new();
-    for (i, node) in scenario.nodes.iter().enumerate() {
-        let mut add = |t: Target| {
-            if let Target::Node(t) = t {
-                edges.push((i as u32, t));
-            }
         };
-        match node {
-            Node::Client(c) => c.choices.iter().for_each(|ch| add(ch.resolved.next)),
-            Node::Branch(b) => {
-                b.rules.iter().for_each(|r| add(r.resolved.next));
-                add(b.resolved_otherwise);
-            }
-        }
     }
-    edges
-}
-
-/// Kahn's algorithm; `None` if the graph has a cycle.
-fn topological_order(graph: &Csr, n: usize) -> Option<Vec<u32>> {
-    let mut indegree = vec![0u32; n];
-    for v in 0..n {
-        for &w in graph.next(v) {
-            indegree[w as usize] += 1;
-        }
-    }
-    let mut order: Vec<u32> = (0..n as u32)
-        .filter(|&v| indegree[v as usize] == 0)
-        .collect();
-    let mut head = 0;
-    while head < order.len() {
-        let v = order[head] as usize;
-        head += 1;
-        for &w in graph.next(v) {
-            indegree[w as usize] -= 1;
-            if indegree[w as usize] == 0 {
-                order.push(w);
-            }
-        }
-    }
-    (order.len() == n).then_some(order)
+    Bounds::Bounded { worst, best }
 }

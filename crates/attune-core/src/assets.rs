@@ -58,6 +58,6 @@ pub enum HairStyle {
 
 impl Portrait {
     pub fn parse(text: &str) -> Result<Portrait, ron::error::SpannedError> {
-        crate::load::ron_options().from_str(text)
+        crate::model::ron_options().from_str(text)
     }
 }

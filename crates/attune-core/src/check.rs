@@ -1,45 +1,59 @@
 //! Semantic checks. They run after a successful parse, report every problem at once, and
-//! resolve names to indices for the engine. Every pass is linear in nodes + choices.
+//! resolve names to typed indices: a scenario without errors becomes a [`Playable`]. Every pass
+//! is linear in nodes + choices.
 
 use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
 use crate::assets::AssetCatalog;
-use crate::condition::{self, Satisfiability, StateNames};
-use crate::diagnostics::Diagnostic;
+use crate::condition::{self, Condition, Satisfiability, StateNames};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::graph::{Edge, Graph, Vertex, Via};
 use crate::ids::{ChoiceId, NodeId};
-use crate::model::{
-    Choice, Effect, FORMAT_VERSION, Node, ResolvedChoice, ResolvedRule, Scenario, Target, Variable,
+use crate::model::{Choice, FORMAT_VERSION, Node, Scenario, Variable};
+use crate::playable::{
+    BranchIx, BranchLinks, ChoiceLinks, ClientIx, Effect, EndingIx, NodeLinks, Playable, Resolved,
+    RuleLinks, Target,
 };
 use crate::skills::{SCORE_MAX, SCORE_MIN, Skill};
 use crate::span::{Span, Spanned};
 use crate::suggest;
 
-pub fn check(
-    scenario: &mut Scenario,
-    text: &str,
-    assets: Option<&AssetCatalog>,
-) -> Vec<Diagnostic> {
+/// What the checks found, and the playable scenario when there were no errors.
+#[derive(Debug)]
+pub struct Checked {
+    pub playable: Option<Playable>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> Checked {
     let mut checker = Checker {
         text,
         out: Vec::new(),
     };
-    checker.metadata(scenario, assets);
-    let variables = checker.variables(scenario);
-    let flags: Vec<Spanned<String>> = checker.flags(scenario, &variables);
-    let (ids, duplicate_spans) = checker.ids(scenario);
-    let links = checker.nodes(scenario, &ids, &variables, &flags);
+    checker.metadata(&scenario, assets);
+    let variables = checker.variables(&scenario);
+    let flags: Vec<Spanned<String>> = checker.flags(&scenario, &variables);
+    let (ids, duplicate_spans) = checker.ids(&scenario);
+    let pending = checker.nodes(&scenario, &ids, &variables, &flags);
     drop(ids);
-    links.apply(scenario);
-    checker.endings(scenario);
-    checker.graph(scenario, &duplicate_spans);
-    scenario.resolved.variables = variables;
-    scenario.resolved.flags = flags.into_iter().map(|f| f.value).collect();
-    scenario.resolved.content_hash = content_hash(text);
-    let mut out = checker.out;
-    out.sort_by_key(|d| (d.primary.span.start, std::cmp::Reverse(d.severity)));
-    out
+    checker.endings(&scenario);
+    let graph = pending.graph(scenario.endings.len());
+    checker.reachability(&scenario, &pending, &graph, &duplicate_spans);
+    let mut diagnostics = checker.out;
+    diagnostics.sort_by_key(|d| (d.primary.span.start, std::cmp::Reverse(d.severity)));
+    let playable = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        pending
+            .resolved(graph, variables, flags, text)
+            .and_then(|resolved| Playable::assemble(scenario, resolved))
+    };
+    Checked {
+        playable,
+        diagnostics,
+    }
 }
 
 pub fn content_hash(text: &str) -> String {
@@ -52,36 +66,118 @@ struct Checker<'t> {
     out: Vec<Diagnostic>,
 }
 
-/// What the node pass resolved, in document order, to be stored once the ids are released.
-#[derive(Default)]
-struct Links {
-    start: Target,
-    choices: Vec<ResolvedChoice>,
-    rules: Vec<ResolvedRule>,
-    otherwise: Vec<Target>,
+/// A choice as the node pass resolved it; `next` is `None` where the id is unknown (reported).
+struct PendingChoice {
+    id: ChoiceId,
+    next: Option<Target>,
+    condition: Option<Condition>,
+    effects: Vec<Effect>,
 }
 
-impl Links {
-    fn apply(self, s: &mut Scenario) {
-        s.resolved.start = self.start;
-        let mut choices = self.choices.into_iter();
-        let mut rules = self.rules.into_iter();
-        let mut otherwise = self.otherwise.into_iter();
-        for node in &mut s.nodes {
+enum PendingNode {
+    Client(Vec<PendingChoice>),
+    Branch {
+        rules: Vec<(Option<Condition>, Option<Target>)>,
+        otherwise: Option<Target>,
+    },
+}
+
+/// What the node pass resolved, in document order, with each node's place in the graph.
+struct Pending {
+    start: Option<Target>,
+    nodes: Vec<PendingNode>,
+    client_positions: Vec<Vertex>,
+    branch_positions: Vec<Vertex>,
+}
+
+impl Pending {
+    fn vertex(&self, target: Target) -> Vertex {
+        match target {
+            Target::Client(c) => self.client_positions[c.index()],
+            Target::Branch(b) => self.branch_positions[b.index()],
+            Target::Ending(e) => (self.nodes.len() + e.index()) as Vertex,
+        }
+    }
+
+    /// The graph of every link that resolved.
+    fn graph(&self, endings: usize) -> Graph {
+        let mut edges = Vec::new();
+        for (from, node) in self.nodes.iter().enumerate() {
+            let from = from as Vertex;
+            let mut add = |next: Option<Target>, via| {
+                if let Some(t) = next {
+                    edges.push((
+                        from,
+                        Edge {
+                            to: self.vertex(t),
+                            via,
+                        },
+                    ));
+                }
+            };
             match node {
-                Node::Client(n) => {
-                    for (choice, resolved) in n.choices.iter_mut().zip(&mut choices) {
-                        choice.resolved = resolved;
+                PendingNode::Client(choices) => {
+                    for (i, c) in choices.iter().enumerate() {
+                        add(c.next, Via::Choice(i as u16));
                     }
                 }
-                Node::Branch(b) => {
-                    for (rule, resolved) in b.rules.iter_mut().zip(&mut rules) {
-                        rule.resolved = resolved;
+                PendingNode::Branch { rules, otherwise } => {
+                    for (i, (_, next)) in rules.iter().enumerate() {
+                        add(*next, Via::Rule(i as u16));
                     }
-                    b.resolved_otherwise = otherwise.next().unwrap_or_default();
+                    add(*otherwise, Via::Otherwise);
                 }
             }
         }
+        Graph::new(self.nodes.len(), endings, edges)
+    }
+
+    /// Every link resolved, or `None` if any is missing (an error was reported for it).
+    fn resolved(
+        self,
+        graph: Graph,
+        variables: Vec<Variable>,
+        flags: Vec<Spanned<String>>,
+        text: &str,
+    ) -> Option<Resolved> {
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        for node in self.nodes {
+            nodes.push(match node {
+                PendingNode::Client(choices) => NodeLinks::Client(
+                    choices
+                        .into_iter()
+                        .map(|c| {
+                            Some(ChoiceLinks {
+                                id: c.id,
+                                next: c.next?,
+                                condition: c.condition,
+                                effects: c.effects,
+                            })
+                        })
+                        .collect::<Option<_>>()?,
+                ),
+                PendingNode::Branch { rules, otherwise } => NodeLinks::Branch(BranchLinks {
+                    rules: rules
+                        .into_iter()
+                        .map(|(condition, next)| {
+                            Some(RuleLinks {
+                                condition: condition?,
+                                next: next?,
+                            })
+                        })
+                        .collect::<Option<_>>()?,
+                    otherwise: otherwise?,
+                }),
+            });
+        }
+        Some(Resolved {
+            start: self.start?,
+            variables,
+            flags: flags.into_iter().map(|f| f.value).collect(),
+            nodes,
+            content_hash: content_hash(text),
+            graph,
+        })
     }
 }
 
@@ -110,7 +206,7 @@ impl<'t> Checker<'t> {
     fn non_empty(&mut self, text: &Spanned<String>, what: &str) {
         if text.trim().is_empty() {
             self.push(
-                Diagnostic::error("empty-text", format!("{what} is empty"), text.span)
+                Diagnostic::error(Code::EmptyText, format!("{what} is empty"), text.span)
                     .label("no text here")
                     .help(format!(
                         "write {what}, or remove the field if it is optional"
@@ -123,7 +219,7 @@ impl<'t> Checker<'t> {
         if s.format.value != FORMAT_VERSION {
             self.push(
                 Diagnostic::error(
-                    "unsupported-format",
+                    Code::UnsupportedFormat,
                     format!(
                         "this is format version {}, but this version of Attune reads version {FORMAT_VERSION}",
                         s.format.value
@@ -136,7 +232,7 @@ impl<'t> Checker<'t> {
         let id = &s.id;
         if id.value.0.trim().is_empty() {
             self.push(
-                Diagnostic::error("empty-text", "the scenario id is empty", id.span)
+                Diagnostic::error(Code::EmptyText, "the scenario id is empty", id.span)
                     .help("give the scenario a short stable id such as \"grief-first-session\""),
             );
         } else if !id
@@ -147,7 +243,7 @@ impl<'t> Checker<'t> {
         {
             self.push(
                 Diagnostic::error(
-                    "bad-id",
+                    Code::BadId,
                     "a scenario id may use only lowercase letters, digits, `-` and `_`",
                     id.span,
                 )
@@ -159,7 +255,7 @@ impl<'t> Checker<'t> {
         if s.objectives.is_empty() {
             self.push(
                 Diagnostic::warning(
-                    "no-objectives",
+                    Code::NoObjectives,
                     "the scenario lists no learning objectives",
                     s.title.span,
                 )
@@ -176,7 +272,7 @@ impl<'t> Checker<'t> {
             && !assets.portraits.contains(portrait.as_str())
         {
             let mut d = Diagnostic::error(
-                "unknown-asset",
+                Code::UnknownAsset,
                 format!("there is no portrait called `{}`", portrait.value),
                 portrait.span,
             );
@@ -199,7 +295,7 @@ impl<'t> Checker<'t> {
         {
             self.push(
                 Diagnostic::error(
-                    "bad-bands",
+                    Code::BadBands,
                     "band thresholds must rise: 0 < developing < proficient <= 100",
                     s.title.span,
                 )
@@ -214,7 +310,7 @@ impl<'t> Checker<'t> {
             if !is_identifier(&v.name) {
                 self.push(
                     Diagnostic::error(
-                        "bad-name",
+                        Code::BadName,
                         format!("`{}` cannot be used in conditions", v.name.value),
                         v.name.span,
                     )
@@ -224,7 +320,7 @@ impl<'t> Checker<'t> {
             if let Some(first) = variables.iter().find(|f| f.name.value == v.name.value) {
                 self.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Code::DuplicateId,
                         format!("the variable `{}` is declared twice", v.name.value),
                         v.name.span,
                     )
@@ -236,7 +332,7 @@ impl<'t> Checker<'t> {
             if v.min.value > v.max.value {
                 self.push(
                     Diagnostic::error(
-                        "bad-range",
+                        Code::BadRange,
                         format!(
                             "`{}` has min {} above max {}",
                             v.name.value, v.min.value, v.max.value
@@ -248,7 +344,7 @@ impl<'t> Checker<'t> {
             } else if !(v.min.value..=v.max.value).contains(&v.start.value) {
                 self.push(
                     Diagnostic::error(
-                        "bad-range",
+                        Code::BadRange,
                         format!(
                             "`{}` starts at {}, outside its range {}..={}",
                             v.name.value, v.start.value, v.min.value, v.max.value
@@ -273,7 +369,7 @@ impl<'t> Checker<'t> {
         for f in &s.state.flags {
             if !is_identifier(f) {
                 self.push(
-                    Diagnostic::error("bad-name", format!("`{}` cannot be used in conditions", f.value), f.span)
+                    Diagnostic::error(Code::BadName, format!("`{}` cannot be used in conditions", f.value), f.span)
                         .help("use lowercase letters, digits and `_`, starting with a letter, e.g. \"felt_judged\""),
                 );
             }
@@ -285,7 +381,7 @@ impl<'t> Checker<'t> {
             if let Some(first) = earlier {
                 self.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Code::DuplicateId,
                         format!("the name `{}` is declared twice", f.value),
                         f.span,
                     )
@@ -304,21 +400,33 @@ impl<'t> Checker<'t> {
         let mut duplicate_spans = HashSet::new();
         let mut targets: HashMap<&'s str, (Target, Span)> =
             HashMap::with_capacity(s.nodes.len() + s.endings.len());
+        let (mut clients, mut branches) = (0, 0);
         let ids = s
             .nodes
             .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id().as_str(), n.id().span, Target::Node(i as u32)))
+            .map(|n| {
+                let target = match n {
+                    Node::Client(_) => {
+                        clients += 1;
+                        Target::Client(ClientIx::new(clients - 1))
+                    }
+                    Node::Branch(_) => {
+                        branches += 1;
+                        Target::Branch(BranchIx::new(branches - 1))
+                    }
+                };
+                (n.id().as_str(), n.id().span, target)
+            })
             .chain(
                 s.endings
                     .iter()
                     .enumerate()
-                    .map(|(i, e)| (e.id.as_str(), e.id.span, Target::Ending(i as u32))),
+                    .map(|(i, e)| (e.id.as_str(), e.id.span, Target::Ending(EndingIx::new(i)))),
             );
         let mut duplicates = Vec::new();
         for (id, span, target) in ids {
             if id.trim().is_empty() {
-                duplicates.push(Diagnostic::error("empty-text", "this id is empty", span).help(
+                duplicates.push(Diagnostic::error(Code::EmptyText, "this id is empty", span).help(
                     "give every node and ending a short id such as \"opening\" or \"asks-about-sleep\"",
                 ));
                 continue;
@@ -326,10 +434,14 @@ impl<'t> Checker<'t> {
             if let Some((_, first)) = targets.get(id) {
                 duplicate_spans.insert(span);
                 duplicates.push(
-                    Diagnostic::error("duplicate-id", format!("the id `{id}` is used twice"), span)
-                        .label("used again here")
-                        .also(*first, "first used here")
-                        .help("nodes and endings need distinct ids: rename one of them"),
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("the id `{id}` is used twice"),
+                        span,
+                    )
+                    .label("used again here")
+                    .also(*first, "first used here")
+                    .help("nodes and endings need distinct ids: rename one of them"),
                 );
                 continue;
             }
@@ -339,13 +451,13 @@ impl<'t> Checker<'t> {
         (Ids { targets }, duplicate_spans)
     }
 
-    fn resolve(&mut self, ids: &Ids, next: &Spanned<NodeId>) -> Target {
+    fn resolve(&mut self, ids: &Ids, next: &Spanned<NodeId>) -> Option<Target> {
         let name = next.value.as_str();
         if let Some((target, _)) = ids.targets.get(name) {
-            return *target;
+            return Some(*target);
         }
         let mut d = Diagnostic::error(
-            "unknown-node",
+            Code::UnknownNode,
             format!("there is no node or ending with the id `{name}`"),
             next.span,
         )
@@ -355,7 +467,7 @@ impl<'t> Checker<'t> {
             None => d.help("add a node or ending with this id, or point to an existing one"),
         };
         self.push(d);
-        Target::Unresolved
+        None
     }
 
     fn condition(
@@ -377,7 +489,7 @@ impl<'t> Checker<'t> {
         let expr = match condition::parse(&when.value) {
             Ok(expr) => expr,
             Err(e) => {
-                let mut d = Diagnostic::error("bad-condition", e.message, at(e.at));
+                let mut d = Diagnostic::error(Code::BadCondition, e.message, at(e.at));
                 if let Some(help) = e.help {
                     d = d.help(help);
                 }
@@ -390,7 +502,7 @@ impl<'t> Checker<'t> {
                 if let Satisfiability::Never(range, why) = condition::satisfiability(&expr, names) {
                     self.push(
                         Diagnostic::error(
-                            "impossible-condition",
+                            Code::ImpossibleCondition,
                             "this condition can never be true",
                             at(range),
                         )
@@ -402,10 +514,10 @@ impl<'t> Checker<'t> {
             }
             Err(errors) => {
                 for e in errors {
-                    let code = if e.message.starts_with("unknown") {
-                        "unknown-state"
+                    let code = if e.unknown_name {
+                        Code::UnknownState
                     } else {
-                        "bad-condition"
+                        Code::BadCondition
                     };
                     let mut d = Diagnostic::error(code, e.message, at(e.at));
                     if let Some(help) = e.help {
@@ -420,7 +532,7 @@ impl<'t> Checker<'t> {
 
     fn unknown_state(&mut self, name: &Spanned<String>, kind: &str, names: &[&str]) {
         let mut d = Diagnostic::error(
-            "unknown-state",
+            Code::UnknownState,
             format!("unknown {kind} `{}`", name.value),
             name.span,
         );
@@ -440,8 +552,13 @@ impl<'t> Checker<'t> {
         ids: &Ids,
         variables: &[Variable],
         flags: &[Spanned<String>],
-    ) -> Links {
-        let mut links = Links::default();
+    ) -> Pending {
+        let mut pending = Pending {
+            start: None,
+            nodes: Vec::with_capacity(s.nodes.len()),
+            client_positions: Vec::new(),
+            branch_positions: Vec::new(),
+        };
         let var_table: Vec<(&str, i32, i32)> = variables
             .iter()
             .map(|v| (v.name.as_str(), v.min.value, v.max.value))
@@ -474,25 +591,27 @@ impl<'t> Checker<'t> {
         };
 
         let start = self.resolve(ids, &s.start);
-        if let Target::Ending(_) = start {
+        if let Some(Target::Ending(_)) = start {
             self.push(
                 Diagnostic::error(
-                    "bad-start",
+                    Code::BadStart,
                     "the scenario starts at an ending",
                     s.start.span,
                 )
                 .help("`start` names the client node the session opens with"),
             );
         }
-        links.start = start;
+        pending.start = start;
 
         let mut choice_ids: HashMap<ChoiceId, (Span, bool)> = HashMap::new();
-        for node in &s.nodes {
+        for (position, node) in s.nodes.iter().enumerate() {
             match node {
                 Node::Client(n) => {
+                    pending.client_positions.push(position as Vertex);
+                    let mut choices = Vec::with_capacity(n.choices.len());
                     if n.says.is_empty() {
                         self.push(
-                            Diagnostic::error("no-lines", "this client node has no line", n.id.span)
+                            Diagnostic::error(Code::NoLines, "this client node has no line", n.id.span)
                                 .help("add `says: [\"...\"]` with what the client says (several wordings are picked at random)"),
                         );
                     }
@@ -508,7 +627,7 @@ impl<'t> Checker<'t> {
                     if n.choices.is_empty() {
                         self.push(
                             Diagnostic::error(
-                                "no-choices",
+                                Code::NoChoices,
                                 format!("the client node `{}` offers no choices", n.id.value),
                                 n.id.span,
                             )
@@ -517,7 +636,7 @@ impl<'t> Checker<'t> {
                     } else if n.choices.iter().all(|c| c.when.is_some()) {
                         self.push(
                             Diagnostic::warning(
-                                "all-choices-conditional",
+                                Code::AllChoicesConditional,
                                 format!("every choice at `{}` has a condition, so the trainee may be offered none", n.id.value),
                                 n.id.span,
                             )
@@ -537,7 +656,7 @@ impl<'t> Checker<'t> {
                         {
                             self.push(
                                 Diagnostic::error(
-                                    "duplicate-id",
+                                    Code::DuplicateId,
                                     format!("the choice id `{id}` is used twice"),
                                     span,
                                 )
@@ -548,35 +667,46 @@ impl<'t> Checker<'t> {
                         } else {
                             choice_ids.insert(id.clone(), (span, choice.id.is_some()));
                         }
-                        let resolved =
-                            self.choice(choice, id, ids, &names, &var_names, &flag_names, has_cue);
-                        links.choices.push(resolved);
+                        choices.push(self.choice(
+                            choice,
+                            id,
+                            ids,
+                            &names,
+                            &var_names,
+                            &flag_names,
+                            has_cue,
+                        ));
                     }
+                    pending.nodes.push(PendingNode::Client(choices));
                 }
                 Node::Branch(b) => {
-                    for rule in &b.rules {
-                        let condition = self.condition(&rule.when, &names);
-                        let next = self.resolve(ids, &rule.next);
-                        links.rules.push(ResolvedRule {
-                            condition: condition.unwrap_or_default(),
-                            next,
-                        });
-                    }
+                    pending.branch_positions.push(position as Vertex);
+                    let rules = b
+                        .rules
+                        .iter()
+                        .map(|rule| {
+                            (
+                                self.condition(&rule.when, &names),
+                                self.resolve(ids, &rule.next),
+                            )
+                        })
+                        .collect();
                     if b.rules.is_empty() {
                         self.push(
                             Diagnostic::warning(
-                                "empty-branch",
+                                Code::EmptyBranch,
                                 format!("the branch `{}` has no rules", b.id.value),
                                 b.id.span,
                             )
                             .help("it always goes to `otherwise`: point there directly instead"),
                         );
                     }
-                    links.otherwise.push(self.resolve(ids, &b.otherwise));
+                    let otherwise = self.resolve(ids, &b.otherwise);
+                    pending.nodes.push(PendingNode::Branch { rules, otherwise });
                 }
             }
         }
-        links
+        pending
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -589,7 +719,7 @@ impl<'t> Checker<'t> {
         var_names: &[&str],
         flag_names: &[&str],
         node_has_cue: bool,
-    ) -> ResolvedChoice {
+    ) -> PendingChoice {
         self.non_empty(&c.reply, "the trainee's reply");
         let next = self.resolve(ids, &c.next);
         for skill in Skill::ALL {
@@ -597,7 +727,7 @@ impl<'t> Checker<'t> {
             if !(SCORE_MIN..=SCORE_MAX).contains(&score.value) {
                 self.push(
                     Diagnostic::error(
-                        "score-out-of-range",
+                        Code::ScoreOutOfRange,
                         format!("the {} score {} is outside {SCORE_MIN}..={SCORE_MAX}", skill.key(), score.value),
                         score.span,
                     )
@@ -610,7 +740,7 @@ impl<'t> Checker<'t> {
         {
             self.push(
                 Diagnostic::error(
-                    "bad-code",
+                    Code::BadCode,
                     format!("Carkhuff level {} is not a level", level.value),
                     level.span,
                 )
@@ -620,7 +750,7 @@ impl<'t> Checker<'t> {
         if c.codes.notices_cue && !node_has_cue {
             self.push(
                 Diagnostic::warning(
-                    "no-cue-to-notice",
+                    Code::NoCueToNotice,
                     "this choice notices a cue, but the node has none",
                     c.reply.span,
                 )
@@ -651,7 +781,7 @@ impl<'t> Checker<'t> {
         let condition = c.when.as_ref().and_then(|w| self.condition(w, names));
         if c.feedback.trim().is_empty() {
             self.push(
-                Diagnostic::warning("no-feedback", "this choice has no feedback", c.reply.span)
+                Diagnostic::warning(Code::NoFeedback, "this choice has no feedback", c.reply.span)
                     .label("trainees choosing this learn nothing from it")
                     .help("add `feedback: \"...\"`: one or two sentences on why this reply helps or hurts"),
             );
@@ -659,7 +789,7 @@ impl<'t> Checker<'t> {
         if let Some(thought) = &c.thought {
             self.non_empty(thought, "the client's inner thought");
         }
-        ResolvedChoice {
+        PendingChoice {
             id,
             next,
             condition,
@@ -670,7 +800,7 @@ impl<'t> Checker<'t> {
     fn endings(&mut self, s: &Scenario) {
         if s.endings.is_empty() {
             self.push(
-                Diagnostic::error("no-endings", "the scenario has no endings", s.start.span)
+                Diagnostic::error(Code::NoEndings, "the scenario has no endings", s.start.span)
                     .help("add at least one ending under `endings: [...]`"),
             );
         }
@@ -682,46 +812,24 @@ impl<'t> Checker<'t> {
     }
 
     /// Reachability from the start, and whether an ending is reachable from each node.
-    fn graph(&mut self, s: &Scenario, duplicates: &HashSet<Span>) {
+    fn reachability(
+        &mut self,
+        s: &Scenario,
+        pending: &Pending,
+        graph: &Graph,
+        duplicates: &HashSet<Span>,
+    ) {
         let n = s.nodes.len();
-        let e = s.endings.len();
-        // Vertices: nodes 0..n, endings n..n+e. Edges in compressed (CSR) form, forward and back.
-        let vertex = |t: Target| match t {
-            Target::Node(i) => Some(i as usize),
-            Target::Ending(i) => Some(n + i as usize),
-            Target::Unresolved => None,
-        };
-        let mut edges: Vec<(u32, u32)> = Vec::new();
-        for (i, node) in s.nodes.iter().enumerate() {
-            let mut add = |t: Target| {
-                if let Some(v) = vertex(t) {
-                    edges.push((i as u32, v as u32));
-                }
-            };
-            match node {
-                Node::Client(c) => c.choices.iter().for_each(|ch| add(ch.resolved.next)),
-                Node::Branch(b) => {
-                    b.rules.iter().for_each(|r| add(r.resolved.next));
-                    add(b.resolved_otherwise);
-                }
-            }
-        }
         // A node whose id is a duplicate, or that leads to an unknown id, already has an error;
         // don't add "unreachable" or "dead end" to it.
-        let mut already_reported = vec![false; n + e];
-        for (i, node) in s.nodes.iter().enumerate() {
-            let leads_nowhere = match node {
-                Node::Client(c) => {
-                    c.choices.is_empty()
-                        || c.choices
-                            .iter()
-                            .any(|ch| ch.resolved.next == Target::Unresolved)
+        let mut already_reported = vec![false; graph.vertex_count()];
+        for (i, (node, links)) in s.nodes.iter().zip(&pending.nodes).enumerate() {
+            let leads_nowhere = match links {
+                PendingNode::Client(choices) => {
+                    choices.is_empty() || choices.iter().any(|c| c.next.is_none())
                 }
-                Node::Branch(b) => {
-                    b.resolved_otherwise == Target::Unresolved
-                        || b.rules
-                            .iter()
-                            .any(|r| r.resolved.next == Target::Unresolved)
+                PendingNode::Branch { rules, otherwise } => {
+                    otherwise.is_none() || rules.iter().any(|(_, next)| next.is_none())
                 }
             };
             already_reported[i] = leads_nowhere || duplicates.contains(&node.id().span);
@@ -729,15 +837,14 @@ impl<'t> Checker<'t> {
         for (i, ending) in s.endings.iter().enumerate() {
             already_reported[n + i] = duplicates.contains(&ending.id.span);
         }
-        let forward = Csr::new(n + e, edges.iter().copied());
-        let backward = Csr::new(n + e, edges.iter().map(|&(a, b)| (b, a)));
-
-        let reached_from_start = match vertex(s.resolved.start) {
-            Some(start) => forward.reach([start]),
-            None => return, // already reported; every node would look unreachable
+        let Some(start) = pending.start else {
+            return; // already reported; every node would look unreachable
         };
-        let reaches_ending =
-            backward.reach((n..n + e).chain((0..n).filter(|&i| already_reported[i])));
+        let reached_from_start = graph.reachable_from([pending.vertex(start)]);
+        let reaches_ending = graph.reaching(
+            (0..graph.vertex_count() as Vertex)
+                .filter(|&v| graph.is_ending(v) || already_reported[v as usize]),
+        );
 
         for (i, node) in s.nodes.iter().enumerate() {
             let id = node.id();
@@ -747,7 +854,7 @@ impl<'t> Checker<'t> {
             if !reached_from_start[i] {
                 self.push(
                     Diagnostic::error(
-                        "unreachable",
+                        Code::Unreachable,
                         format!("nothing leads to `{}`", id.value),
                         id.span,
                     )
@@ -757,7 +864,7 @@ impl<'t> Checker<'t> {
             } else if !reaches_ending[i] {
                 self.push(
                     Diagnostic::error(
-                        "dead-end",
+                        Code::DeadEnd,
                         format!("no ending can be reached from `{}`", id.value),
                         id.span,
                     )
@@ -770,7 +877,7 @@ impl<'t> Checker<'t> {
             if !reached_from_start[n + i] && !already_reported[n + i] {
                 self.push(
                     Diagnostic::error(
-                        "unreachable",
+                        Code::Unreachable,
                         format!("nothing leads to the ending `{}`", ending.id.value),
                         ending.id.span,
                     )
@@ -782,58 +889,9 @@ impl<'t> Checker<'t> {
     }
 }
 
-/// Adjacency lists in one flat array.
-pub(crate) struct Csr {
-    offsets: Vec<u32>,
-    targets: Vec<u32>,
-}
-
-impl Csr {
-    pub(crate) fn new(vertices: usize, edges: impl Iterator<Item = (u32, u32)> + Clone) -> Self {
-        let mut offsets = vec![0u32; vertices + 1];
-        for (from, _) in edges.clone() {
-            offsets[from as usize + 1] += 1;
-        }
-        for i in 0..vertices {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill = offsets.clone();
-        let mut targets = vec![0u32; offsets[vertices] as usize];
-        for (from, to) in edges {
-            targets[fill[from as usize] as usize] = to;
-            fill[from as usize] += 1;
-        }
-        Csr { offsets, targets }
-    }
-
-    pub(crate) fn next(&self, v: usize) -> &[u32] {
-        &self.targets[self.offsets[v] as usize..self.offsets[v + 1] as usize]
-    }
-
-    pub(crate) fn reach(&self, from: impl IntoIterator<Item = usize>) -> Vec<bool> {
-        let mut seen = vec![false; self.offsets.len() - 1];
-        let mut stack: Vec<usize> = Vec::new();
-        for v in from {
-            if !seen[v] {
-                seen[v] = true;
-                stack.push(v);
-            }
-        }
-        while let Some(v) = stack.pop() {
-            for &w in self.next(v) {
-                if !seen[w as usize] {
-                    seen[w as usize] = true;
-                    stack.push(w as usize);
-                }
-            }
-        }
-        seen
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::model::{Node, Target};
+    use crate::playable::{BranchIx, ChoiceIx, ClientIx, NodeRef, Target};
 
     const BASE: &str = include_str!("../../../tests/scenarios-ok/broken-base.scenario.ron");
 
@@ -841,7 +899,7 @@ mod tests {
         crate::load_str("t.scenario.ron", text.to_owned(), None)
             .diagnostics
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect()
     }
 
@@ -849,27 +907,26 @@ mod tests {
     fn a_valid_scenario_resolves_every_link() {
         let loaded = crate::load_str("t.scenario.ron", BASE.to_owned(), None);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-        let s = loaded.scenario.unwrap();
-        assert_eq!(s.resolved.start, Target::Node(0));
-        let Node::Client(opening) = &s.nodes[0] else {
-            panic!()
-        };
-        assert_eq!(opening.choices[0].resolved.id.as_str(), "opening.1");
-        assert_eq!(opening.choices[0].resolved.next, Target::Node(1));
-        let Node::Branch(worry) = &s.nodes[1] else {
-            panic!()
-        };
-        assert_eq!(worry.rules[0].resolved.next, Target::Node(3));
-        assert_eq!(worry.resolved_otherwise, Target::Node(2));
+        let p = loaded.playable.unwrap();
+        let opening = ClientIx::new(0);
+        assert_eq!(p.start(), Target::Client(opening));
+        assert_eq!(
+            p.nodes()[..2],
+            [NodeRef::Client(opening), NodeRef::Branch(BranchIx::new(0))]
+        );
+        let first = p.choice_links(opening, ChoiceIx::new(0));
+        assert_eq!(first.id.as_str(), "opening.1");
+        assert_eq!(first.next, Target::Branch(BranchIx::new(0)));
+        let worry = p.branch(BranchIx::new(0));
+        // Nodes 2 and 3 in the file are the second and third client nodes.
+        assert_eq!(worry.rules[0].next, Target::Client(ClientIx::new(2)));
+        assert_eq!(worry.otherwise, Target::Client(ClientIx::new(1)));
+        assert_eq!(p.vertex(worry.otherwise), 2);
+        assert_eq!(p.target_at(2), Some(worry.otherwise));
         // Declared `openness`, then the built-in `trust` and `distress`.
-        let names: Vec<_> = s
-            .resolved
-            .variables
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect();
+        let names: Vec<_> = p.variables().iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["openness", "trust", "distress"]);
-        assert_eq!(s.resolved.content_hash.len(), 64);
+        assert_eq!(p.content_hash().len(), 64);
     }
 
     #[test]
@@ -905,7 +962,7 @@ mod tests {
         );
         let loaded = crate::load_str("t.scenario.ron", text, None);
         assert_eq!(loaded.warnings(), 1);
-        assert!(loaded.scenario.is_some());
+        assert!(loaded.playable.is_some());
     }
 
     #[test]

@@ -110,6 +110,8 @@ pub enum Expr {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionError {
     pub at: Range<usize>,
+    /// Whether the condition names something not declared (rather than being malformed).
+    pub unknown_name: bool,
     pub message: String,
     pub help: Option<String>,
 }
@@ -118,6 +120,7 @@ impl ConditionError {
     fn new(at: Range<usize>, message: impl Into<String>) -> Self {
         ConditionError {
             at,
+            unknown_name: false,
             message: message.into(),
             help: None,
         }
@@ -268,29 +271,29 @@ impl Parser {
     }
 
     fn any(&mut self) -> Result<Expr, ConditionError> {
-        let mut parts = vec![self.all()?];
+        let first = self.all()?;
+        if self.peek() != Some(&Token::Or) {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
         while self.peek() == Some(&Token::Or) {
             self.pos += 1;
             parts.push(self.all()?);
         }
-        Ok(if parts.len() == 1 {
-            parts.pop().expect("one part")
-        } else {
-            Expr::Any(parts)
-        })
+        Ok(Expr::Any(parts))
     }
 
     fn all(&mut self) -> Result<Expr, ConditionError> {
-        let mut parts = vec![self.not()?];
+        let first = self.not()?;
+        if self.peek() != Some(&Token::And) {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
         while self.peek() == Some(&Token::And) {
             self.pos += 1;
             parts.push(self.not()?);
         }
-        Ok(if parts.len() == 1 {
-            parts.pop().expect("one part")
-        } else {
-            Expr::All(parts)
-        })
+        Ok(Expr::All(parts))
     }
 
     fn not(&mut self) -> Result<Expr, ConditionError> {
@@ -470,7 +473,10 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
 }
 
 fn unknown_name(at: &Range<usize>, name: &str, names: &StateNames, kind: &str) -> ConditionError {
-    let error = ConditionError::new(at.clone(), format!("unknown {kind} `{name}`"));
+    let error = ConditionError {
+        unknown_name: true,
+        ..ConditionError::new(at.clone(), format!("unknown {kind} `{name}`"))
+    };
     match crate::suggest::nearest(name, names.all_names()) {
         Some(near) => error.help(format!(
             "did you mean `{near}`? Variables and flags are declared under `state`"

@@ -4,32 +4,84 @@
 use std::fmt::Write as _;
 
 use crate::engine::{Session, Status, StopReason};
-use crate::model::{Ending, Scenario};
-use crate::scoring::{self, COMPLEX_SHARE_THRESHOLDS, Level, R_TO_Q_THRESHOLDS, Scorecard};
+use crate::model::Ending;
+use crate::playable::Playable;
+use crate::scoring::{
+    COMPLEX_SHARE_THRESHOLDS, Level, MIN_DECISIONS_FOR_BAND, R_TO_Q_THRESHOLDS, Scorecard,
+    SkillScore,
+};
 
+/// A meter the trainee could see (e.g. trust): where it started and where it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meter {
+    pub name: String,
+    pub start: i32,
+    pub end: i32,
+    pub max: i32,
+}
+
+/// The debrief of one session, over its scorecard (computed once, when the session ended).
 pub struct Debrief<'s> {
-    pub scenario: &'s Scenario,
-    pub card: Scorecard<'s>,
+    pub playable: &'s Playable,
+    pub card: &'s Scorecard,
     pub ending: Option<&'s Ending>,
     pub stopped: Option<StopReason>,
+    pub meters: Vec<Meter>,
 }
 
 impl<'s> Debrief<'s> {
-    pub fn new(session: &'s Session) -> Debrief<'s> {
-        let scenario: &Scenario = session.scenario();
+    pub fn new(session: &'s Session, card: &'s Scorecard) -> Debrief<'s> {
+        let playable: &Playable = session.playable();
         let (ending, stopped) = match session.status() {
-            Status::Ended(e) => (Some(&scenario.endings[e as usize]), None),
+            Status::Ended(e) => (Some(playable.ending(e)), None),
             Status::Stopped(reason) => (None, Some(reason)),
             Status::AwaitingChoice => (None, None),
         };
+        let meters = playable
+            .variables()
+            .iter()
+            .zip(session.variables())
+            .filter(|(v, _)| v.visible)
+            .map(|(v, &end)| Meter {
+                name: v.name.value.clone(),
+                start: v.start.value,
+                end,
+                max: v.max.value,
+            })
+            .collect();
         Debrief {
-            scenario,
-            card: scoring::score(scenario, session.decisions()),
+            playable,
+            card,
             ending,
             stopped,
+            meters,
         }
     }
 }
+
+/// What a skill's score means, in words: where the points lie between the weakest and the
+/// strongest replies on offer, or why there is no band.
+pub fn skill_points(s: &SkillScore) -> String {
+    format!(
+        "{:+} points; the replies you were offered ranged from {:+} (weakest) to {:+} (strongest)",
+        s.counted, s.path_worst, s.path_best
+    )
+}
+
+/// Why a skill has a percentage but no band.
+pub fn no_band_reason(s: &SkillScore) -> String {
+    format!(
+        "too few decisions for a band ({} of {MIN_DECISIONS_FOR_BAND})",
+        s.decisions
+    )
+}
+
+/// Plain words for each practice indicator, shown under it.
+pub const CARKHUFF_MEANS: &str = "Level 3 means a reply gives back what the client expressed, the feeling and its meaning, without taking away or adding; below 3 misses or subtracts, above 3 adds understanding.";
+pub const R_TO_Q_MEANS: &str = "Reflections say back what you heard; questions ask for more. MITI counts one reflection per question as fair and two as good.";
+pub const COMPLEX_MEANS: &str = "A complex reflection adds meaning or names the feeling underneath, rather than repeating the client's words.";
+pub const CUES_MEANS: &str =
+    "Replies that responded to a pause, a look away or a change of tone, not only to the words.";
 
 /// A bar of `width` cells, filled in proportion to `percent`.
 pub fn bar(percent: u32, width: usize) -> String {
@@ -65,13 +117,15 @@ fn share(value: Option<f32>) -> String {
 pub fn render_text(d: &Debrief) -> String {
     let mut out = String::new();
     let rule = "─".repeat(78);
-    let _ = writeln!(out, "{rule}\nDEBRIEF · {}\n{rule}", d.scenario.title.value);
+    let scenario = d.playable.scenario();
+    let _ = writeln!(out, "{rule}\nDEBRIEF · {}\n{rule}", scenario.title.value);
     match (d.ending, d.stopped) {
         (Some(ending), _) => {
             let _ = writeln!(
                 out,
-                "\nEnding: {} ({:?})",
-                ending.title.value, ending.outcome
+                "\nEnding: {} (the client is {})",
+                ending.title.value,
+                ending.outcome.label()
             );
             let _ = writeln!(out, "{}", wrap(&ending.text, 78, ""));
             let _ = writeln!(
@@ -87,26 +141,35 @@ pub fn render_text(d: &Debrief) -> String {
             let _ = writeln!(out, "\nYou left the session before it ended.");
         }
     }
+    for m in &d.meters {
+        let _ = writeln!(
+            out,
+            "{} went from {} to {} (of {}).",
+            capitalised(&m.name),
+            m.start,
+            m.end,
+            m.max
+        );
+    }
 
     let _ = writeln!(
         out,
-        "\nSkills (points compared with the best and worst replies you were offered)"
+        "\nSkills (your points between the weakest and strongest replies you were offered)"
     );
     for s in &d.card.skills {
         match (s.percent, s.band) {
-            (Some(p), Some(band)) => {
+            (Some(p), band) => {
+                let band = band.map_or_else(|| no_band_reason(s), |b| b.label().to_owned());
                 let _ = writeln!(
                     out,
-                    "  {:<22} {} {:>3}%  {:<10}  ({:+} of {:+} possible)",
+                    "  {:<22} {} {:>3}%  {band}",
                     s.skill.label(),
                     bar(p, 20),
                     p,
-                    band.label(),
-                    s.counted,
-                    s.path_best
                 );
+                let _ = writeln!(out, "{}", wrap(&skill_points(s), 78, "      "));
             }
-            _ => {
+            (None, _) => {
                 let _ = writeln!(out, "  {:<22} not assessed on this path", s.skill.label());
             }
         }
@@ -124,29 +187,42 @@ pub fn render_text(d: &Debrief) -> String {
         ),
         None => "no coded replies".to_owned(),
     };
-    let _ = writeln!(out, "  Carkhuff empathy        {carkhuff}");
-    let _ = writeln!(
-        out,
-        "  Reflections:questions   {} ({}, {}) – {}; MITI fair {:.0}:1, good {:.0}:1",
-        ratio(i.reflection_to_question),
-        count(i.reflections, "reflection"),
-        count(i.questions, "question"),
-        i.reflection_to_question_level.label(),
-        R_TO_Q_THRESHOLDS.0,
-        R_TO_Q_THRESHOLDS.1
+    let indicator = |out: &mut String, name: &str, value: String, means: &str| {
+        let _ = writeln!(out, "  {name:<23} {value}");
+        let _ = writeln!(out, "{}", wrap(means, 78, "      "));
+    };
+    indicator(&mut out, "Carkhuff empathy", carkhuff, CARKHUFF_MEANS);
+    indicator(
+        &mut out,
+        "Reflections:questions",
+        format!(
+            "{} ({}, {}) – {}; MITI fair {:.0}:1, good {:.0}:1",
+            ratio(i.reflection_to_question),
+            count(i.reflections, "reflection"),
+            count(i.questions, "question"),
+            i.reflection_to_question_level.label(),
+            R_TO_Q_THRESHOLDS.0,
+            R_TO_Q_THRESHOLDS.1
+        ),
+        R_TO_Q_MEANS,
     );
-    let _ = writeln!(
-        out,
-        "  Complex reflections     {} of reflections – {}; MITI fair {:.0}%, good {:.0}%",
-        share(i.complex_share),
-        i.complex_share_level.label(),
-        COMPLEX_SHARE_THRESHOLDS.0 * 100.0,
-        COMPLEX_SHARE_THRESHOLDS.1 * 100.0
+    indicator(
+        &mut out,
+        "Complex reflections",
+        format!(
+            "{} of reflections – {}; MITI fair {:.0}%, good {:.0}%",
+            share(i.complex_share),
+            i.complex_share_level.label(),
+            COMPLEX_SHARE_THRESHOLDS.0 * 100.0,
+            COMPLEX_SHARE_THRESHOLDS.1 * 100.0
+        ),
+        COMPLEX_MEANS,
     );
-    let _ = writeln!(
-        out,
-        "  Nonverbal cues noticed  {} of {}",
-        i.cues_noticed, i.cues_presented
+    indicator(
+        &mut out,
+        "Nonverbal cues noticed",
+        format!("{} of {}", i.cues_noticed, i.cues_presented),
+        CUES_MEANS,
     );
     if i.reflection_to_question_level == Level::BelowFair {
         let _ = writeln!(
@@ -157,16 +233,23 @@ pub fn render_text(d: &Debrief) -> String {
 
     let _ = writeln!(out, "\nYour replies");
     for (n, review) in d.card.decisions.iter().enumerate() {
-        let said = format!(
-            "{}. The client said: \"{}\"",
-            n + 1,
-            review.node.says[review.variant as usize].value
+        let node = d.playable.client(review.node);
+        let chosen = d.playable.choice(review.node, review.chosen);
+        let line = node
+            .says
+            .get(review.variant as usize)
+            .map_or("", |s| s.as_str());
+        let number = format!("{}. ", n + 1);
+        let said = format!("{number}The client said: \"{line}\"");
+        let _ = writeln!(
+            out,
+            "\n{}",
+            wrap_hanging(&said, 78, "", &" ".repeat(number.len()))
         );
-        let _ = writeln!(out, "\n{}", wrap(&said, 78, "").trim_start());
-        let scores = review.chosen.scores.values();
+        let scores = chosen.scores.values();
         let said = format!(
             "You said: \"{}\"   [V {:+} · A {:+} · R {:+}]{}",
-            review.chosen.reply.value,
+            chosen.reply.value,
             scores[0],
             scores[1],
             scores[2],
@@ -184,16 +267,17 @@ pub fn render_text(d: &Debrief) -> String {
                 wrap(
                     &format!(
                         "(You took this back and chose \"{}\"; your first reply is the one scored.)",
-                        retaken.reply.value
+                        d.playable.choice(review.node, retaken).reply.value
                     ),
                     78,
                     "   "
                 )
             );
         }
-        let _ = writeln!(out, "{}", wrap(&review.chosen.feedback, 78, "   "));
+        let _ = writeln!(out, "{}", wrap(&chosen.feedback, 78, "   "));
         match review.better {
             Some(better) => {
+                let better = d.playable.choice(review.node, better);
                 let _ = writeln!(
                     out,
                     "{}",
@@ -215,20 +299,41 @@ pub fn render_text(d: &Debrief) -> String {
     out
 }
 
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Greedy word wrap with an indent on every line.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    wrap_hanging(text, width, indent, indent)
+}
+
+/// Greedy word wrap: `first` before the first line, `rest` before every later one.
+pub fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = String::new();
+    let mut indent = first;
     let mut line = String::from(indent);
+    let mut width_of_line = indent.chars().count();
     for word in text.split_whitespace() {
-        if line.len() > indent.len() && line.len() + 1 + word.len() > width {
+        let word_width = word.chars().count();
+        let empty = line.len() == indent.len();
+        if !empty && width_of_line + 1 + word_width > width {
             out.push_str(&line);
             out.push('\n');
+            indent = rest;
             line = String::from(indent);
+            width_of_line = indent.chars().count();
         }
         if line.len() > indent.len() {
             line.push(' ');
+            width_of_line += 1;
         }
         line.push_str(word);
+        width_of_line += word_width;
     }
     out.push_str(&line);
     out

@@ -15,6 +15,124 @@ pub enum Severity {
     Error,
 }
 
+/// Every diagnostic code, each documented in `docs/scenario-format.md` (a test holds the two in
+/// step). Authors see the kebab-case form; editors and the problem matcher key on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    // The file itself.
+    Syntax,
+    NotText,
+    EmptyFile,
+    UnsupportedFormat,
+    // Names and ids.
+    BadId,
+    BadName,
+    DuplicateId,
+    UnknownNode,
+    UnknownState,
+    UnknownAsset,
+    BadStart,
+    // The shape of the conversation.
+    Unreachable,
+    DeadEnd,
+    NoLines,
+    NoChoices,
+    NoEndings,
+    // Values.
+    ScoreOutOfRange,
+    BadCode,
+    BadRange,
+    BadBands,
+    BadCondition,
+    ImpossibleCondition,
+    EmptyText,
+    // Warnings.
+    NoFeedback,
+    NoObjectives,
+    AllChoicesConditional,
+    EmptyBranch,
+    NoCueToNotice,
+}
+
+impl Code {
+    pub const ALL: [Code; 28] = [
+        Code::Syntax,
+        Code::NotText,
+        Code::EmptyFile,
+        Code::UnsupportedFormat,
+        Code::BadId,
+        Code::BadName,
+        Code::DuplicateId,
+        Code::UnknownNode,
+        Code::UnknownState,
+        Code::UnknownAsset,
+        Code::BadStart,
+        Code::Unreachable,
+        Code::DeadEnd,
+        Code::NoLines,
+        Code::NoChoices,
+        Code::NoEndings,
+        Code::ScoreOutOfRange,
+        Code::BadCode,
+        Code::BadRange,
+        Code::BadBands,
+        Code::BadCondition,
+        Code::ImpossibleCondition,
+        Code::EmptyText,
+        Code::NoFeedback,
+        Code::NoObjectives,
+        Code::AllChoicesConditional,
+        Code::EmptyBranch,
+        Code::NoCueToNotice,
+    ];
+
+    /// The stable kebab-case name printed as `error[code]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::NotText => "not-text",
+            Code::EmptyFile => "empty-file",
+            Code::UnsupportedFormat => "unsupported-format",
+            Code::BadId => "bad-id",
+            Code::BadName => "bad-name",
+            Code::DuplicateId => "duplicate-id",
+            Code::UnknownNode => "unknown-node",
+            Code::UnknownState => "unknown-state",
+            Code::UnknownAsset => "unknown-asset",
+            Code::BadStart => "bad-start",
+            Code::Unreachable => "unreachable",
+            Code::DeadEnd => "dead-end",
+            Code::NoLines => "no-lines",
+            Code::NoChoices => "no-choices",
+            Code::NoEndings => "no-endings",
+            Code::ScoreOutOfRange => "score-out-of-range",
+            Code::BadCode => "bad-code",
+            Code::BadRange => "bad-range",
+            Code::BadBands => "bad-bands",
+            Code::BadCondition => "bad-condition",
+            Code::ImpossibleCondition => "impossible-condition",
+            Code::EmptyText => "empty-text",
+            Code::NoFeedback => "no-feedback",
+            Code::NoObjectives => "no-objectives",
+            Code::AllChoicesConditional => "all-choices-conditional",
+            Code::EmptyBranch => "empty-branch",
+            Code::NoCueToNotice => "no-cue-to-notice",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub span: Span,
@@ -25,7 +143,7 @@ pub struct Label {
 pub struct Diagnostic {
     pub severity: Severity,
     /// A short stable code, e.g. `unknown-node`, documented in `docs/scenario-format.md`.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// Where the problem is, with a short note shown under the caret.
     pub primary: Label,
@@ -36,7 +154,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn error(code: Code, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -50,7 +168,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message, span)
@@ -169,7 +287,7 @@ fn render_human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
         }
     };
     let mut diagnostic = MietteDiagnostic::new(d.message.clone())
-        .with_code(d.code)
+        .with_code(d.code.as_str())
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -225,7 +343,7 @@ fn render_excerpt(file: &SourceFile, d: &Diagnostic, line_start: usize, line_end
 pub struct JsonDiagnostic<'a> {
     pub file: String,
     pub severity: Severity,
-    pub code: &'a str,
+    pub code: &'static str,
     pub message: &'a str,
     pub line: usize,
     pub column: usize,
@@ -249,7 +367,7 @@ pub fn to_json<'a>(file: &SourceFile, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     JsonDiagnostic {
         file: file.path.display().to_string(),
         severity: d.severity,
-        code: d.code,
+        code: d.code.as_str(),
         message: &d.message,
         line,
         column,
@@ -269,5 +387,57 @@ pub fn to_json<'a>(file: &SourceFile, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::Code;
+
+    /// The codes in the first column of the tables under "What `attune check` reports".
+    fn documented_codes() -> BTreeSet<String> {
+        let doc = include_str!("../../../docs/scenario-format.md");
+        let section = doc
+            .split("## What `attune check` reports")
+            .nth(1)
+            .expect("the format doc lists the codes");
+        section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .flat_map(|cell| {
+                let first_column = cell.split('|').next().unwrap_or_default();
+                first_column
+                    .split('`')
+                    .step_by(2)
+                    .map(|c| c.trim().trim_matches(',').trim().to_owned())
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_code_is_documented_and_every_documented_code_exists() {
+        let documented = documented_codes();
+        let known: BTreeSet<String> = Code::ALL.iter().map(|c| c.as_str().to_owned()).collect();
+        let undocumented: Vec<_> = known.difference(&documented).collect();
+        let unknown: Vec<_> = documented.difference(&known).collect();
+        assert!(
+            undocumented.is_empty() && unknown.is_empty(),
+            "codes missing from docs/scenario-format.md: {undocumented:?}; documented codes that do not exist: {unknown:?}"
+        );
+    }
+
+    #[test]
+    fn codes_are_distinct_kebab_case() {
+        let names: BTreeSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), Code::ALL.len());
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        );
     }
 }

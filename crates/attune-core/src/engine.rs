@@ -13,7 +13,14 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Choice, ClientNode, Effect, Node, Scenario, Target};
+use crate::ids::ChoiceId;
+use crate::model::{Choice, ClientNode};
+use crate::playable::{ChoiceIx, ClientIx, Effect, EndingIx, Playable, Target};
+
+/// The version of the engine's deterministic behaviour: how a seed picks wordings and orders
+/// replies. Saved in every result; bump it whenever the same seed and choices would play out
+/// differently (a change of random-number algorithm included), so that replays can tell.
+pub const ENGINE_VERSION: u32 = 1;
 
 /// How a session treats the trainee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,12 +33,22 @@ pub enum Mode {
     Assessment,
 }
 
+impl Mode {
+    /// The name trainees read, e.g. "Practice mode".
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Practice => "Practice",
+            Mode::Assessment => "Assessment",
+        }
+    }
+}
+
 /// Where the session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     AwaitingChoice,
-    /// Reached the ending with this index.
-    Ended(u32),
+    /// Reached this ending.
+    Ended(EndingIx),
     /// Cannot go on; the scenario needs fixing (the checks warn about both causes).
     Stopped(StopReason),
 }
@@ -48,31 +65,30 @@ pub enum StopReason {
 /// What the trainee sees now: the client's line and the replies on offer, in the order shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
-    pub node: u32,
+    pub node: ClientIx,
     /// Index into the node's `says`.
     pub variant: u16,
-    /// Indices into the node's `choices`, in the (shuffled) order shown.
-    pub order: Vec<u16>,
+    /// The choices on offer, in the (shuffled) order shown.
+    pub order: Vec<ChoiceIx>,
 }
 
 /// A decision the trainee made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub prompt: Prompt,
-    /// Index into the node's `choices`.
-    pub choice: u16,
+    pub choice: ChoiceIx,
     pub elapsed_ms: u64,
     pub hint_used: bool,
     /// Taken back in practice mode: kept in the record, left out of the scores.
     pub taken_back: bool,
     /// When this prompt was answered before and that reply taken back: the first reply, which
     /// is the one scored (take-backs are for learning, not for finding the best score).
-    pub first_choice: Option<u16>,
+    pub first_choice: Option<ChoiceIx>,
 }
 
 impl Decision {
     /// The reply the scores count.
-    pub fn scored_choice(&self) -> u16 {
+    pub fn scored_choice(&self) -> ChoiceIx {
         self.first_choice.unwrap_or(self.choice)
     }
 }
@@ -80,22 +96,26 @@ impl Decision {
 /// What a choice did, for the feedback card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied {
-    pub node: u32,
-    pub choice: u16,
-    /// Variable values before and after (index-aligned with `Resolved::variables`).
+    pub node: ClientIx,
+    pub choice: ChoiceIx,
+    /// Variable values before and after (index-aligned with [`Playable::variables`]).
     pub before: Vec<i32>,
     pub after: Vec<i32>,
 }
 
 impl Applied {
+    /// The reply chosen.
+    pub fn chosen<'p>(&self, playable: &'p Playable) -> &'p Choice {
+        playable.choice(self.node, self.choice)
+    }
+
     /// The variables the trainee can see that this reply changed: (name, before, after).
     pub fn visible_changes<'s>(
         &'s self,
-        scenario: &'s Scenario,
+        playable: &'s Playable,
     ) -> impl Iterator<Item = (&'s str, i32, i32)> + 's {
-        scenario
-            .resolved
-            .variables
+        playable
+            .variables()
             .iter()
             .zip(self.before.iter().zip(&self.after))
             .filter(|(v, (b, a))| v.visible && b != a)
@@ -109,14 +129,16 @@ pub enum EngineError {
     NotAwaitingChoice,
     /// A position outside `1..=offered`.
     NoSuchOption { position: usize, offered: usize },
-    /// A choice id that is not on offer now.
-    NotOffered(String),
+    /// A choice id that is not on offer now, with the ids that are.
+    NotOffered { id: String, offered: Vec<String> },
     /// Taking back or hints in assessment mode.
     NotInAssessment(&'static str),
     /// Take back with nothing to take back.
     NothingToTakeBack,
     /// `start_at` with an id that is not a client node.
     NoSuchNode(String),
+    /// `start_at` with a variable or flag the scenario does not declare.
+    NoSuchState(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -126,12 +148,19 @@ impl std::fmt::Display for EngineError {
             EngineError::NoSuchOption { position, offered } => {
                 write!(f, "there is no option {position}: choose 1 to {offered}")
             }
-            EngineError::NotOffered(id) => write!(f, "the choice `{id}` is not on offer here"),
+            EngineError::NotOffered { id, offered } => write!(
+                f,
+                "the choice `{id}` is not on offer here; on offer: {}",
+                offered.join(", ")
+            ),
             EngineError::NotInAssessment(what) => {
                 write!(f, "{what} is only available in practice mode")
             }
             EngineError::NothingToTakeBack => f.write_str("there is no choice to take back"),
             EngineError::NoSuchNode(id) => write!(f, "there is no client node `{id}`"),
+            EngineError::NoSuchState(name) => {
+                write!(f, "there is no variable or flag `{name}` in this scenario")
+            }
         }
     }
 }
@@ -152,7 +181,7 @@ struct Snapshot {
 
 #[derive(Debug, Clone)]
 pub struct Session {
-    scenario: Arc<Scenario>,
+    playable: Arc<Playable>,
     mode: Mode,
     seed: u64,
     rng: ChaCha8Rng,
@@ -165,7 +194,7 @@ pub struct Session {
     /// One snapshot per decision still standing (not taken back), for take-back.
     undo: Vec<Snapshot>,
     /// Replies taken back: (how many decisions stood before it, its prompt, the reply).
-    retracted: Vec<(usize, Prompt, u16)>,
+    retracted: Vec<(usize, Prompt, ChoiceIx)>,
     steps: u32,
     step_limit: u32,
 }
@@ -174,82 +203,79 @@ pub struct Session {
 pub const DEFAULT_STEP_LIMIT: u32 = 10_000;
 
 impl Session {
-    pub fn start(scenario: Arc<Scenario>, mode: Mode, seed: u64) -> Session {
-        let start = scenario.resolved.start;
-        let mut session = Session::blank(scenario, mode, seed);
+    /// Only a [`Playable`] can be played: every link in it is resolved.
+    pub fn start(playable: Arc<Playable>, mode: Mode, seed: u64) -> Session {
+        let start = playable.start();
+        let mut session = Session::blank(playable, mode, seed);
         session.arrive(start);
         session
     }
 
-    /// Starts at any client node with chosen variable values (for authors testing a part).
+    /// Starts at any client node with chosen variable values and flags set (for authors
+    /// testing a part). Unknown names are an error, so a typo never goes unnoticed.
     pub fn start_at(
-        scenario: Arc<Scenario>,
+        playable: Arc<Playable>,
         mode: Mode,
         seed: u64,
         node: &str,
         variables: &[(&str, i32)],
+        flags: &[&str],
     ) -> Result<Session, EngineError> {
-        let index = scenario
-            .nodes
-            .iter()
-            .position(|n| matches!(n, Node::Client(c) if c.id.as_str() == node))
+        let index = playable
+            .find_client(node)
             .ok_or_else(|| EngineError::NoSuchNode(node.to_owned()))?;
-        let mut session = Session::blank(scenario, mode, seed);
+        let mut session = Session::blank(playable, mode, seed);
         for (name, value) in variables {
-            if let Some(i) = session.variable_index(name) {
-                session.variables[i] = session.clamp(i, *value);
-            }
+            let i = session
+                .playable
+                .variable_index(name)
+                .ok_or_else(|| EngineError::NoSuchState(name.to_string()))?;
+            session.variables[i] = session.clamp(i, *value);
         }
-        session.arrive(Target::Node(index as u32));
+        for name in flags {
+            let i = session
+                .playable
+                .flag_index(name)
+                .ok_or_else(|| EngineError::NoSuchState(name.to_string()))?;
+            session.flags[i] = true;
+        }
+        session.arrive(Target::Client(index));
         Ok(session)
     }
 
     /// Continues `from` in a changed version of its scenario (an author's edit): at the same
     /// node, with the variables and flags carried over by name. The decisions start afresh.
-    pub fn resume_in(scenario: Arc<Scenario>, from: &Session) -> Result<Session, EngineError> {
+    pub fn resume_in(playable: Arc<Playable>, from: &Session) -> Result<Session, EngineError> {
         let node = from
             .node()
             .ok_or(EngineError::NotAwaitingChoice)?
             .id
             .as_str();
-        let index = scenario
-            .nodes
-            .iter()
-            .position(|n| matches!(n, Node::Client(c) if c.id.as_str() == node))
+        let index = playable
+            .find_client(node)
             .ok_or_else(|| EngineError::NoSuchNode(node.to_owned()))?;
-        let mut session = Session::blank(scenario, from.mode, from.seed);
-        let old = &from.scenario.resolved;
-        for (v, &value) in old.variables.iter().zip(&from.variables) {
-            if let Some(i) = session.variable_index(&v.name) {
+        let mut session = Session::blank(playable, from.mode, from.seed);
+        let old = &from.playable;
+        for (v, &value) in old.variables().iter().zip(&from.variables) {
+            if let Some(i) = session.playable.variable_index(&v.name) {
                 session.variables[i] = session.clamp(i, value);
             }
         }
-        for (name, &value) in old.flags.iter().zip(&from.flags) {
-            if let Some(i) = session
-                .scenario
-                .resolved
-                .flags
-                .iter()
-                .position(|f| f == name)
-            {
+        for (name, &value) in old.flags().iter().zip(&from.flags) {
+            if let Some(i) = session.playable.flag_index(name) {
                 session.flags[i] = value;
             }
         }
-        session.arrive(Target::Node(index as u32));
+        session.arrive(Target::Client(index));
         Ok(session)
     }
 
-    fn blank(scenario: Arc<Scenario>, mode: Mode, seed: u64) -> Session {
-        let variables = scenario
-            .resolved
-            .variables
-            .iter()
-            .map(|v| v.start.value)
-            .collect();
-        let flags = vec![false; scenario.resolved.flags.len()];
+    fn blank(playable: Arc<Playable>, mode: Mode, seed: u64) -> Session {
+        let variables = playable.variables().iter().map(|v| v.start.value).collect();
+        let flags = vec![false; playable.flags().len()];
         Session {
             rng: ChaCha8Rng::seed_from_u64(seed),
-            scenario,
+            playable,
             mode,
             seed,
             variables,
@@ -270,8 +296,8 @@ impl Session {
         self
     }
 
-    pub fn scenario(&self) -> &Arc<Scenario> {
-        &self.scenario
+    pub fn playable(&self) -> &Arc<Playable> {
+        &self.playable
     }
 
     pub fn mode(&self) -> Mode {
@@ -292,21 +318,31 @@ impl Session {
 
     /// The client node of the current prompt.
     pub fn node(&self) -> Option<&ClientNode> {
-        self.prompt.as_ref().map(|p| self.client_node(p.node))
+        self.prompt.as_ref().map(|p| self.playable.client(p.node))
     }
 
     /// The line the client says now.
     pub fn line(&self) -> Option<&str> {
         let prompt = self.prompt.as_ref()?;
-        let node = self.client_node(prompt.node);
-        Some(node.says[prompt.variant as usize].as_str())
+        let node = self.playable.client(prompt.node);
+        node.says.get(prompt.variant as usize).map(|s| s.as_str())
     }
 
     /// The choices on offer, in the order shown (position 1 first).
     pub fn offered(&self) -> impl Iterator<Item = &Choice> {
         self.prompt.iter().flat_map(move |p| {
-            let node = self.client_node(p.node);
-            p.order.iter().map(move |&c| &node.choices[c as usize])
+            p.order
+                .iter()
+                .map(move |&c| self.playable.choice(p.node, c))
+        })
+    }
+
+    /// The ids of the choices on offer, in the order shown (stable across seeds).
+    pub fn offered_ids(&self) -> impl Iterator<Item = &ChoiceId> {
+        self.prompt.iter().flat_map(move |p| {
+            p.order
+                .iter()
+                .map(move |&c| &self.playable.choice_links(p.node, c).id)
         })
     }
 
@@ -319,7 +355,9 @@ impl Session {
     }
 
     pub fn variable(&self, name: &str) -> Option<i32> {
-        self.variable_index(name).map(|i| self.variables[i])
+        self.playable
+            .variable_index(name)
+            .map(|i| self.variables[i])
     }
 
     pub fn decisions(&self) -> &[Decision] {
@@ -337,21 +375,22 @@ impl Session {
         if position == 0 || position > offered {
             return Err(EngineError::NoSuchOption { position, offered });
         }
+        let prompt = prompt.clone();
         let choice = prompt.order[position - 1];
-        Ok(self.apply(choice, elapsed_ms))
+        Ok(self.apply(prompt, choice, elapsed_ms))
     }
 
     /// Chooses an offered option by its choice id.
     pub fn choose_id(&mut self, id: &str, elapsed_ms: u64) -> Result<Applied, EngineError> {
-        let prompt = self.awaiting()?;
-        let node = self.client_node(prompt.node);
-        let choice = prompt
-            .order
-            .iter()
-            .copied()
-            .find(|&c| node.choices[c as usize].resolved.id.as_str() == id)
-            .ok_or_else(|| EngineError::NotOffered(id.to_owned()))?;
-        Ok(self.apply(choice, elapsed_ms))
+        let prompt = self.awaiting()?.clone();
+        let id_of = |c: ChoiceIx| self.playable.choice_links(prompt.node, c).id.as_str();
+        let Some(choice) = prompt.order.iter().copied().find(|&c| id_of(c) == id) else {
+            return Err(EngineError::NotOffered {
+                id: id.to_owned(),
+                offered: prompt.order.iter().map(|&c| id_of(c).to_owned()).collect(),
+            });
+        };
+        Ok(self.apply(prompt, choice, elapsed_ms))
     }
 
     /// The hint for the current node (practice mode); using it is recorded with the decision.
@@ -376,13 +415,16 @@ impl Session {
         if self.mode == Mode::Assessment {
             return Err(EngineError::NotInAssessment("taking a choice back"));
         }
-        let snapshot = self.undo.pop().ok_or(EngineError::NothingToTakeBack)?;
-        let last = self
-            .decisions
-            .iter_mut()
-            .rev()
-            .find(|d| !d.taken_back)
-            .expect("every snapshot belongs to a standing decision");
+        if self.undo.is_empty() {
+            return Err(EngineError::NothingToTakeBack);
+        }
+        // Every snapshot belongs to a standing decision, so both are there together.
+        let (Some(last), Some(snapshot)) = (
+            self.decisions.iter_mut().rev().find(|d| !d.taken_back),
+            self.undo.pop(),
+        ) else {
+            return Err(EngineError::NothingToTakeBack);
+        };
         last.taken_back = true;
         let first = last.first_choice.unwrap_or(last.choice);
         self.retracted
@@ -408,8 +450,7 @@ impl Session {
         }
     }
 
-    fn apply(&mut self, choice_index: u16, elapsed_ms: u64) -> Applied {
-        let prompt = self.prompt.clone().expect("checked by awaiting()");
+    fn apply(&mut self, prompt: Prompt, choice: ChoiceIx, elapsed_ms: u64) -> Applied {
         let depth = self.undo.len();
         let first_choice = self
             .retracted
@@ -428,9 +469,9 @@ impl Session {
             });
         }
         let before = self.variables.clone();
-        let scenario = Arc::clone(&self.scenario);
-        let choice = &client(&scenario, prompt.node).choices[choice_index as usize];
-        for effect in &choice.resolved.effects {
+        let playable = Arc::clone(&self.playable);
+        let links = playable.choice_links(prompt.node, choice);
+        for effect in &links.effects {
             match *effect {
                 Effect::Add { variable, delta } => {
                     let v = variable as usize;
@@ -439,19 +480,20 @@ impl Session {
                 Effect::Set { flag, value } => self.flags[flag as usize] = value,
             }
         }
+        let node = prompt.node;
         self.decisions.push(Decision {
-            prompt: prompt.clone(),
-            choice: choice_index,
+            prompt,
+            choice,
             elapsed_ms,
             hint_used: self.hint_shown,
             taken_back: false,
             first_choice,
         });
         self.hint_shown = false;
-        self.arrive(choice.resolved.next);
+        self.arrive(links.next);
         Applied {
-            node: prompt.node,
-            choice: choice_index,
+            node,
+            choice,
             before,
             after: self.variables.clone(),
         }
@@ -459,7 +501,7 @@ impl Session {
 
     /// Moves to a target, following branches, and prepares the next prompt.
     fn arrive(&mut self, mut target: Target) {
-        let scenario = Arc::clone(&self.scenario);
+        let playable = Arc::clone(&self.playable);
         loop {
             self.steps += 1;
             if self.steps > self.step_limit {
@@ -472,44 +514,44 @@ impl Session {
                     self.prompt = None;
                     return;
                 }
-                Target::Unresolved => unreachable!("a checked scenario has no unresolved links"),
-                Target::Node(n) => match &scenario.nodes[n as usize] {
-                    Node::Branch(b) => {
-                        target = b
-                            .rules
-                            .iter()
-                            .find(|r| r.resolved.condition.holds(&self.variables, &self.flags))
-                            .map_or(b.resolved_otherwise, |r| r.resolved.next);
-                    }
-                    Node::Client(c) => {
-                        let mut order: Vec<u16> = (0..c.choices.len() as u16)
-                            .filter(|&i| {
-                                c.choices[i as usize]
-                                    .resolved
-                                    .condition
-                                    .as_ref()
-                                    .is_none_or(|cond| cond.holds(&self.variables, &self.flags))
-                            })
-                            .collect();
-                        if order.is_empty() {
-                            self.stop(StopReason::NoChoiceOffered);
-                            return;
-                        }
-                        let variant = if c.says.len() > 1 {
-                            rand::Rng::random_range(&mut self.rng, 0..c.says.len()) as u16
-                        } else {
-                            0
-                        };
-                        order.shuffle(&mut self.rng);
-                        self.prompt = Some(Prompt {
-                            node: n,
-                            variant,
-                            order,
-                        });
-                        self.status = Status::AwaitingChoice;
+                Target::Branch(b) => {
+                    let branch = playable.branch(b);
+                    target = branch
+                        .rules
+                        .iter()
+                        .find(|r| r.condition.holds(&self.variables, &self.flags))
+                        .map_or(branch.otherwise, |r| r.next);
+                }
+                Target::Client(n) => {
+                    let mut order: Vec<ChoiceIx> = playable
+                        .choices(n)
+                        .filter(|(_, _, links)| {
+                            links
+                                .condition
+                                .as_ref()
+                                .is_none_or(|cond| cond.holds(&self.variables, &self.flags))
+                        })
+                        .map(|(ix, _, _)| ix)
+                        .collect();
+                    if order.is_empty() {
+                        self.stop(StopReason::NoChoiceOffered);
                         return;
                     }
-                },
+                    let says = playable.client(n).says.len();
+                    let variant = if says > 1 {
+                        rand::Rng::random_range(&mut self.rng, 0..says) as u16
+                    } else {
+                        0
+                    };
+                    order.shuffle(&mut self.rng);
+                    self.prompt = Some(Prompt {
+                        node: n,
+                        variant,
+                        order,
+                    });
+                    self.status = Status::AwaitingChoice;
+                    return;
+                }
             }
         }
     }
@@ -519,27 +561,8 @@ impl Session {
         self.prompt = None;
     }
 
-    fn client_node(&self, node: u32) -> &ClientNode {
-        client(&self.scenario, node)
-    }
-
-    fn variable_index(&self, name: &str) -> Option<usize> {
-        self.scenario
-            .resolved
-            .variables
-            .iter()
-            .position(|v| v.name.as_str() == name)
-    }
-
     fn clamp(&self, variable: usize, value: i32) -> i32 {
-        let v = &self.scenario.resolved.variables[variable];
+        let v = &self.playable.variables()[variable];
         value.clamp(v.min.value, v.max.value)
-    }
-}
-
-fn client(scenario: &Scenario, node: u32) -> &ClientNode {
-    match &scenario.nodes[node as usize] {
-        Node::Client(c) => c,
-        Node::Branch(_) => unreachable!("prompts are only made at client nodes"),
     }
 }

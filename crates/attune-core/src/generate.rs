@@ -133,7 +133,7 @@ mod tests {
             let text = super::scenario_text(n);
             let loaded = crate::load_str("generated.scenario.ron", text, None);
             assert_eq!(loaded.diagnostics, vec![], "{n} nodes");
-            assert_eq!(loaded.scenario.unwrap().nodes.len(), n);
+            assert_eq!(loaded.playable.unwrap().scenario().nodes.len(), n);
         }
     }
 }

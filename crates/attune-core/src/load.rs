@@ -1,30 +1,23 @@
 //! Reading a scenario file: RON syntax and shape first, then the semantic checks.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ron::error::{Error as RonError, SpannedError};
 
 use crate::assets::AssetCatalog;
 use crate::check;
-use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::model::Scenario;
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
+use crate::model::{Scenario, ron_options};
+use crate::playable::Playable;
 use crate::span::{Span, with_source};
 
-/// The RON options every scenario is read with. `implicit_some` lets authors write
-/// `portrait: "ada"` instead of `Some("ada")`; `unwrap_variant_newtypes` lets them write
-/// `Client(id: ...)` instead of `Client((id: ...))`.
-pub fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    )
-}
-
-/// A scenario file after loading: the scenario if it has no errors, and everything found.
+/// A scenario file after loading: the playable scenario if it has no errors, and everything
+/// found.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub file: SourceFile,
-    pub scenario: Option<Scenario>,
+    pub playable: Option<Arc<Playable>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -53,12 +46,12 @@ pub fn load_bytes(
             // The lossy text has the same bytes up to the first invalid one.
             let file = SourceFile::new(path, text);
             let at = Span::new(valid_up_to..valid_up_to + 1);
-            let diagnostic = Diagnostic::error("not-text", "this file is not UTF-8 text", at)
+            let diagnostic = Diagnostic::error(Code::NotText, "this file is not UTF-8 text", at)
                 .label("this byte is not part of any character")
                 .help("scenario files are plain text: save it as UTF-8 from a text editor");
             Loaded {
                 file,
-                scenario: None,
+                playable: None,
                 diagnostics: vec![diagnostic],
             }
         }
@@ -75,18 +68,17 @@ pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCat
 
 pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
     match parse(&file) {
-        Ok(mut scenario) => {
-            let diagnostics = check::check(&mut scenario, &file.text, assets);
-            let ok = !diagnostics.iter().any(Diagnostic::is_error);
+        Ok(scenario) => {
+            let checked = check::check(scenario, &file.text, assets);
             Loaded {
                 file,
-                scenario: ok.then_some(scenario),
-                diagnostics,
+                playable: checked.playable.map(Arc::new),
+                diagnostics: checked.diagnostics,
             }
         }
         Err(diagnostic) => Loaded {
             file,
-            scenario: None,
+            playable: None,
             diagnostics: vec![*diagnostic],
         },
     }
@@ -96,8 +88,12 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
 pub fn parse(file: &SourceFile) -> Result<Scenario, Box<Diagnostic>> {
     if file.text.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::error("empty-file", "this scenario file is empty", Span::default())
-                .help("start from the example in docs/scenario-format.md"),
+            Diagnostic::error(
+                Code::EmptyFile,
+                "this scenario file is empty",
+                Span::default(),
+            )
+            .help("start from the example in docs/scenario-format.md"),
         ));
     }
     with_source(&file.text, || {
@@ -110,13 +106,13 @@ fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
     if err.code == RonError::ExpectedRawValue
         && let Some((message, span)) = crate::span::take_raw_error()
     {
-        return Diagnostic::error("syntax", message, span);
+        return Diagnostic::error(Code::Syntax, message, span);
     }
     let start = file.offset(err.span.start.line, err.span.start.col);
     let end = file.offset(err.span.end.line, err.span.end.col).max(start);
     let span = Span::new(start..end);
     let (message, help) = describe(&err.code);
-    let d = Diagnostic::error("syntax", message, span);
+    let d = Diagnostic::error(Code::Syntax, message, span);
     match help {
         Some(help) => d.help(help),
         None => d,

@@ -1,11 +1,11 @@
 //! The scenario model: exactly what a `*.scenario.ron` file holds (see `docs/scenario-format.md`),
-//! plus the resolved links (`#[serde(skip)]` fields) the checks fill in for the engine.
+//! nothing resolved and nothing cached. The checks turn it into a [`crate::Playable`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::condition::Condition;
 use crate::ids::{ChoiceId, EndingId, NodeId, ScenarioId};
 use crate::skills::SkillScores;
 use crate::span::Spanned;
@@ -38,31 +38,16 @@ pub struct Scenario {
     pub start: Spanned<NodeId>,
     pub nodes: Vec<Node>,
     pub endings: Vec<Ending>,
-    #[serde(skip)]
-    pub resolved: Resolved,
 }
 
-/// Links the checks resolve once, so that the engine never looks anything up by name.
-#[derive(Debug, Clone, Default)]
-pub struct Resolved {
-    pub start: Target,
-    /// Every state variable: the declared ones, then built-in `trust`/`distress` if not declared.
-    pub variables: Vec<Variable>,
-    pub flags: Vec<String>,
-    /// Hex SHA-256 of the source text, so results can tell whether the scenario changed.
-    pub content_hash: String,
-    /// The per-skill best/worst totals, analysed on first use (see [`Scenario::skill_bounds`]).
-    pub(crate) bounds: std::sync::OnceLock<crate::analysis::Bounds>,
-}
-
-impl Scenario {
-    /// The lowest and highest total each skill can reach on any path, analysed once per
-    /// scenario: scoring asks for it after every session (and the app's debrief every frame).
-    pub fn skill_bounds(&self) -> &crate::analysis::Bounds {
-        self.resolved
-            .bounds
-            .get_or_init(|| crate::analysis::skill_bounds(self))
-    }
+/// The RON options every scenario (and portrait) is read with. `implicit_some` lets authors
+/// write `portrait: "ada"` instead of `Some("ada")`; `unwrap_variant_newtypes` lets them write
+/// `Client(id: ...)` instead of `Client((id: ...))`.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(
+        ron::extensions::Extensions::IMPLICIT_SOME
+            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -70,6 +55,16 @@ pub enum Difficulty {
     Introductory,
     Intermediate,
     Advanced,
+}
+
+impl Difficulty {
+    pub fn label(self) -> &'static str {
+        match self {
+            Difficulty::Introductory => "Introductory",
+            Difficulty::Intermediate => "Intermediate",
+            Difficulty::Advanced => "Advanced",
+        }
+    }
 }
 
 /// How emotionally heavy the material is, for content notes and the trainee's self-care.
@@ -147,8 +142,9 @@ impl Variable {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub enum Node {
-    /// The client speaks; the trainee answers with one of the choices.
-    Client(ClientNode),
+    /// The client speaks; the trainee answers with one of the choices. Shared, so a checked
+    /// [`crate::Playable`] holds its client nodes directly, without a second lookup.
+    Client(Arc<ClientNode>),
     /// No one speaks: the first rule whose condition holds decides where the session goes.
     Branch(BranchNode),
 }
@@ -192,6 +188,23 @@ pub enum Emotion {
     Flat,
     Relieved,
     Hopeful,
+}
+
+impl Emotion {
+    pub fn label(self) -> &'static str {
+        match self {
+            Emotion::Neutral => "neutral",
+            Emotion::Sad => "sad",
+            Emotion::Tearful => "tearful",
+            Emotion::Anxious => "anxious",
+            Emotion::Angry => "angry",
+            Emotion::Guarded => "guarded",
+            Emotion::Ashamed => "ashamed",
+            Emotion::Flat => "flat",
+            Emotion::Relieved => "relieved",
+            Emotion::Hopeful => "hopeful",
+        }
+    }
 }
 
 /// A nonverbal cue, shown apart from the words.
@@ -254,23 +267,13 @@ pub struct Choice {
     /// What the client thinks but does not say (shown in practice mode).
     #[serde(default)]
     pub thought: Option<Spanned<String>>,
-    #[serde(skip)]
-    pub resolved: ResolvedChoice,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ResolvedChoice {
-    pub id: ChoiceId,
-    pub next: Target,
-    pub condition: Option<Condition>,
-    pub effects: Vec<Effect>,
-}
-
-/// A state change, with variables and flags as indices into `Resolved::variables` / `flags`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    Add { variable: u16, delta: i32 },
-    Set { flag: u16, value: bool },
+impl Choice {
+    /// The sum of the per-skill scores: how strong the reply is overall.
+    pub fn total(&self) -> i32 {
+        self.scores.values().iter().sum()
+    }
 }
 
 /// Optional codes from the frameworks in `docs/scoring.md`; they feed the practice indicators.
@@ -311,8 +314,6 @@ pub struct BranchNode {
     pub id: Spanned<NodeId>,
     pub rules: Vec<Rule>,
     pub otherwise: Spanned<NodeId>,
-    #[serde(skip)]
-    pub resolved_otherwise: Target,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -320,14 +321,6 @@ pub struct BranchNode {
 pub struct Rule {
     pub when: Spanned<String>,
     pub next: Spanned<NodeId>,
-    #[serde(skip)]
-    pub resolved: ResolvedRule,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ResolvedRule {
-    pub condition: Condition,
-    pub next: Target,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -354,11 +347,13 @@ pub enum Outcome {
     Disengaged,
 }
 
-/// Where a choice or branch leads, resolved to an index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Target {
-    #[default]
-    Unresolved,
-    Node(u32),
-    Ending(u32),
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Engaged => "engaged",
+            Outcome::Referred => "referred",
+            Outcome::Unresolved => "unresolved",
+            Outcome::Disengaged => "disengaged",
+        }
+    }
 }

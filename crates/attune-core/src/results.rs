@@ -2,17 +2,17 @@
 //! debrief, a replay or a class report needs. Written atomically and never over another run.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Mode, Session, Status, StopReason};
+use crate::engine::{ENGINE_VERSION, Mode, Session, Status, StopReason};
 use crate::ids::{ChoiceId, EndingId, NodeId, RunId, ScenarioId, TraineeId};
-use crate::model::{Miti, Node, Outcome, Scenario};
-use crate::scoring::{self, Indicators, SkillScore};
+use crate::model::{Miti, Outcome};
+use crate::playable::Playable;
+use crate::scoring::{Indicators, Scorecard, SkillScore};
 use crate::skills::Skill;
 
 /// Bump when the shape changes; readers refuse versions they do not know.
@@ -23,6 +23,10 @@ pub const RESULT_EXTENSION: &str = ".result.json";
 #[serde(deny_unknown_fields)]
 pub struct RunResult {
     pub schema: u32,
+    /// The engine behaviour the run was played with ([`ENGINE_VERSION`]); results saved before
+    /// this field existed were played with version 1.
+    #[serde(default = "engine_version_1")]
+    pub engine: u32,
     pub run: RunId,
     pub trainee: TraineeId,
     pub scenario: ScenarioRef,
@@ -100,17 +104,23 @@ pub struct FinalState {
     pub flags: BTreeMap<String, bool>,
 }
 
+fn engine_version_1() -> u32 {
+    1
+}
+
 impl RunResult {
-    /// The record of a session as it stands. `quit` marks a session left before its end.
+    /// The record of a session as it stands, with its scorecard (computed once, by the caller,
+    /// who shows the same card in the debrief). `quit` marks a session left before its end.
     pub fn from_session(
         session: &Session,
+        card: &Scorecard,
         trainee: TraineeId,
         scenario_path: Option<String>,
         started_at: SystemTime,
         ended_at: SystemTime,
         quit: bool,
     ) -> RunResult {
-        let scenario: &Scenario = session.scenario();
+        let playable: &Playable = session.playable();
         let status = match session.status() {
             Status::Ended(_) => RunStatus::Completed,
             Status::Stopped(reason) => RunStatus::Stopped(reason),
@@ -121,7 +131,7 @@ impl RunResult {
         };
         let ending = match session.status() {
             Status::Ended(e) => {
-                let e = &scenario.endings[e as usize];
+                let e = playable.ending(e);
                 Some(EndingRecord {
                     id: e.id.value.clone(),
                     title: e.title.value.clone(),
@@ -134,20 +144,14 @@ impl RunResult {
             .decisions()
             .iter()
             .map(|d| {
-                let Node::Client(node) = &scenario.nodes[d.prompt.node as usize] else {
-                    unreachable!("decisions are made at client nodes")
-                };
-                let chosen = &node.choices[d.choice as usize];
+                let node = playable.client(d.prompt.node);
+                let id_of = |c| playable.choice_links(d.prompt.node, c).id.clone();
+                let chosen = playable.choice(d.prompt.node, d.choice);
                 DecisionRecord {
                     node: node.id.value.clone(),
                     variant: d.prompt.variant,
-                    shown: d
-                        .prompt
-                        .order
-                        .iter()
-                        .map(|&c| node.choices[c as usize].resolved.id.clone())
-                        .collect(),
-                    chosen: chosen.resolved.id.clone(),
+                    shown: d.prompt.order.iter().map(|&c| id_of(c)).collect(),
+                    chosen: id_of(d.choice),
                     scores: Skill::ALL
                         .iter()
                         .map(|&s| (s, chosen.scores.get(s).value))
@@ -158,22 +162,20 @@ impl RunResult {
                     elapsed_ms: d.elapsed_ms,
                     hint_used: d.hint_used,
                     taken_back: d.taken_back,
-                    first_choice: d
-                        .first_choice
-                        .map(|c| node.choices[c as usize].resolved.id.clone()),
+                    first_choice: d.first_choice.map(id_of),
                 }
             })
             .collect();
-        let card = scoring::score(scenario, session.decisions());
-        let vars = &scenario.resolved.variables;
+        let scenario = playable.scenario();
         RunResult {
             schema: SCHEMA_VERSION,
+            engine: ENGINE_VERSION,
             run: new_run_id(started_at),
             trainee,
             scenario: ScenarioRef {
                 id: scenario.id.value.clone(),
                 title: scenario.title.value.clone(),
-                content_hash: scenario.resolved.content_hash.clone(),
+                content_hash: playable.content_hash().to_owned(),
                 path: scenario_path,
             },
             mode: session.mode(),
@@ -189,21 +191,21 @@ impl RunResult {
                 .filter(|d| d.hint_used && !d.taken_back)
                 .count() as u32,
             final_state: FinalState {
-                variables: vars
+                variables: playable
+                    .variables()
                     .iter()
                     .zip(session.variables())
                     .map(|(v, &x)| (v.name.value.clone(), x))
                     .collect(),
-                flags: scenario
-                    .resolved
-                    .flags
+                flags: playable
+                    .flags()
                     .iter()
                     .cloned()
                     .zip(session.flags().iter().copied())
                     .collect(),
             },
-            scores: card.skills,
-            indicators: card.indicators,
+            scores: card.skills.clone(),
+            indicators: card.indicators.clone(),
         }
     }
 
@@ -259,68 +261,27 @@ fn slug(text: &str) -> String {
     }
 }
 
-/// Writes a result into `dir` atomically: a temporary file in the same folder, flushed to disk,
-/// then linked to its final name (which fails rather than replace an existing file) and the
-/// temporary removed. A crash at any point leaves either no result or a complete one; readers
-/// skip the `.partial` leftovers.
+/// Writes a result into `dir` atomically and never over another run's file (see
+/// [`crate::save::write_new`]: no hard links needed, so FAT/exFAT sticks and SMB shares work).
+/// A crash at any point leaves either no result or a complete one; readers skip the hidden
+/// `.partial` leftovers.
 pub fn save(dir: &Path, result: &RunResult) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let json = serde_json::to_vec_pretty(result).map_err(std::io::Error::other)?;
     let mut result = result.clone();
     for attempt in 0..16 {
         if attempt > 0 {
             // Same second, same hash prefix: vanishingly rare, but never overwrite.
             result.run = new_run_id(SystemTime::now());
         }
-        let name = result.file_name();
-        let final_path = dir.join(&name);
-        let temp_path = dir.join(format!(".{name}.partial"));
-        let bytes = if attempt == 0 {
-            json.clone()
-        } else {
-            serde_json::to_vec_pretty(&result).map_err(std::io::Error::other)?
-        };
-        write_synced(&temp_path, &bytes)?;
-        match std::fs::hard_link(&temp_path, &final_path) {
-            Ok(()) => {
-                std::fs::remove_file(&temp_path)?;
-                sync_dir(dir);
-                return Ok(final_path);
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::remove_file(&temp_path)?;
-            }
-            Err(err) => {
-                let _ = std::fs::remove_file(&temp_path);
-                return Err(err);
-            }
+        let bytes = serde_json::to_vec_pretty(&result).map_err(std::io::Error::other)?;
+        match crate::save::write_new(dir, &result.file_name(), &bytes) {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            other => return other,
         }
     }
     Err(std::io::Error::other(
         "could not find a free file name for the result",
     ))
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    if std::env::var_os("ATTUNE_TEST_CRASH_DURING_SAVE").is_some() {
-        // Test hook: die half-way through the write, as a power cut or kill would.
-        file.write_all(&bytes[..bytes.len() / 2])?;
-        file.sync_all()?;
-        std::process::abort();
-    }
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-fn sync_dir(dir: &Path) {
-    // Makes the new name durable on Unix; not possible (or needed) everywhere.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 /// Why a results file could not be used.
@@ -420,6 +381,8 @@ pub enum ReplayError {
         found: String,
     },
     ScenarioChanged,
+    /// Played with another version of the engine, which orders replies differently.
+    OtherEngine(u32),
     /// The recorded decisions do not fit the scenario at this step (the file was edited).
     Diverged {
         step: usize,
@@ -437,6 +400,10 @@ impl std::fmt::Display for ReplayError {
             ReplayError::ScenarioChanged => f.write_str(
                 "the scenario file has changed since this run (its content hash differs), so the run cannot be replayed exactly",
             ),
+            ReplayError::OtherEngine(version) => write!(
+                f,
+                "this run was played with engine version {version}, and this version of Attune plays version {ENGINE_VERSION}: the same seed gives a different session, so it cannot be replayed"
+            ),
             ReplayError::Diverged { step, why } => write!(
                 f,
                 "decision {step} in the result does not fit the scenario: {why}; the result file may have been edited"
@@ -448,17 +415,21 @@ impl std::fmt::Display for ReplayError {
 impl std::error::Error for ReplayError {}
 
 /// Re-runs a recorded session: same seed, same choices, take-backs and hints.
-pub fn replay(scenario: Arc<Scenario>, result: &RunResult) -> Result<Session, ReplayError> {
-    if scenario.id.value != result.scenario.id {
+pub fn replay(playable: Arc<Playable>, result: &RunResult) -> Result<Session, ReplayError> {
+    let id = &playable.scenario().id.value;
+    if *id != result.scenario.id {
         return Err(ReplayError::WrongScenario {
             expected: result.scenario.id.to_string(),
-            found: scenario.id.value.to_string(),
+            found: id.to_string(),
         });
     }
-    if scenario.resolved.content_hash != result.scenario.content_hash {
+    if playable.content_hash() != result.scenario.content_hash {
         return Err(ReplayError::ScenarioChanged);
     }
-    let mut session = Session::start(scenario, result.mode, result.seed);
+    if result.engine != ENGINE_VERSION {
+        return Err(ReplayError::OtherEngine(result.engine));
+    }
+    let mut session = Session::start(playable, result.mode, result.seed);
     for (i, d) in result.decisions.iter().enumerate() {
         let step = i + 1;
         let diverged = |why: String| ReplayError::Diverged { step, why };

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use attune_core::analysis::{self, Bounds};
+use attune_core::analysis::Bounds;
 use attune_core::engine::{EngineError, Mode, Session, Status, StopReason};
-use attune_core::scoring;
-use attune_core::{Scenario, load_file};
+use attune_core::scoring::Scorecard;
+use attune_core::{Playable, load_file};
 use proptest::prelude::*;
 
 fn scenario_files() -> Vec<PathBuf> {
@@ -22,39 +22,42 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
-fn shipped() -> Vec<Arc<Scenario>> {
+fn shipped() -> Vec<Arc<Playable>> {
     scenario_files()
         .iter()
         .map(|f| {
             let loaded = load_file(f, None).unwrap();
-            Arc::new(
-                loaded
-                    .scenario
-                    .unwrap_or_else(|| panic!("{} has errors", f.display())),
-            )
+            loaded
+                .playable
+                .unwrap_or_else(|| panic!("{} has errors", f.display()))
         })
         .collect()
 }
 
-fn parse(text: &str) -> Arc<Scenario> {
+fn shipped_one(id: &str) -> Arc<Playable> {
+    shipped()
+        .into_iter()
+        .find(|p| p.scenario().id.value.as_str() == id)
+        .unwrap_or_else(|| panic!("no shipped scenario `{id}`"))
+}
+
+fn parse(text: &str) -> Arc<Playable> {
     let loaded = attune_core::load_str("test.scenario.ron", text.to_owned(), None);
-    Arc::new(
-        loaded
-            .scenario
-            .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics)),
-    )
+    loaded
+        .playable
+        .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics))
 }
 
 /// A transcript of everything a view would show, for comparing runs.
-fn walk(scenario: &Arc<Scenario>, mode: Mode, seed: u64, picks: &[usize]) -> (String, Session) {
+fn walk(scenario: &Arc<Playable>, mode: Mode, seed: u64, picks: &[usize]) -> (String, Session) {
     let mut session = Session::start(scenario.clone(), mode, seed);
     let mut transcript = String::new();
     let mut picks = picks.iter().cycle();
     while session.status() == Status::AwaitingChoice {
         transcript += session.line().unwrap();
-        for choice in session.offered() {
+        for id in session.offered_ids() {
             transcript += "|";
-            transcript += choice.resolved.id.as_str();
+            transcript += id.as_str();
         }
         transcript += "\n";
         let offered = session.offered().count();
@@ -79,7 +82,7 @@ fn same_seed_and_choices_give_the_same_transcript() {
 #[test]
 fn different_seeds_shuffle_the_order() {
     let scenario = &shipped()[0];
-    let orders: std::collections::HashSet<Vec<u16>> = (0..20)
+    let orders: std::collections::HashSet<Vec<_>> = (0..20)
         .map(|seed| {
             Session::start(scenario.clone(), Mode::Practice, seed)
                 .prompt()
@@ -177,16 +180,30 @@ fn effects_are_clamped_and_loops_stop_at_the_limit() {
         session.choose(1, 0).unwrap();
     }
     assert_eq!(session.status(), Status::Stopped(StopReason::LoopLimit));
-    assert_eq!(analysis::skill_bounds(session.scenario()), Bounds::HasLoop);
+    assert_eq!(session.playable().bounds(), &Bounds::HasLoop);
 }
 
 #[test]
 fn start_at_any_node_with_chosen_state() {
     let scenario = parse(LOOPING);
-    let session =
-        Session::start_at(scenario.clone(), Mode::Practice, 1, "a", &[("trust", 2)]).unwrap();
+    let session = Session::start_at(
+        scenario.clone(),
+        Mode::Practice,
+        1,
+        "a",
+        &[("trust", 2)],
+        &["asked"],
+    )
+    .unwrap();
     assert_eq!(session.variable("trust"), Some(2));
-    assert!(Session::start_at(scenario, Mode::Practice, 1, "gate", &[]).is_err());
+    assert_eq!(session.flags(), [true]);
+    // `asked` is set, so "Leave" is not offered.
+    assert_eq!(session.offered().count(), 1);
+    assert!(Session::start_at(scenario.clone(), Mode::Practice, 1, "gate", &[], &[]).is_err());
+    assert_eq!(
+        Session::start_at(scenario, Mode::Practice, 1, "a", &[("trsut", 2)], &[]).err(),
+        Some(EngineError::NoSuchState("trsut".into()))
+    );
 }
 
 proptest! {
@@ -206,15 +223,15 @@ proptest! {
                 if takebacks[i % takebacks.len()] && i % 3 == 0 && session.can_take_back() {
                     session.take_back().unwrap();
                 }
-                for (v, value) in scenario.resolved.variables.iter().zip(session.variables()) {
+                for (v, value) in scenario.variables().iter().zip(session.variables()) {
                     prop_assert!((v.min.value..=v.max.value).contains(value), "{} = {value}", v.name.value);
                 }
                 i += 1;
                 prop_assert!(i < 1000, "a walk must end");
             }
             prop_assert!(matches!(session.status(), Status::Ended(_) | Status::Stopped(_)));
-            let card = scoring::score(&scenario, session.decisions());
-            if let Bounds::Bounded { worst, best } = analysis::skill_bounds(&scenario) {
+            let card = Scorecard::of(&session);
+            if let Bounds::Bounded { worst, best } = scenario.bounds() {
                 for s in &card.skills {
                     let k = s.skill.index();
                     prop_assert!(worst[k] <= s.raw && s.raw <= best[k], "{:?}: {} not in {}..={}", s.skill, s.raw, worst[k], best[k]);
@@ -224,5 +241,63 @@ proptest! {
                 prop_assert!(false, "shipped scenarios have no loops");
             }
         }
+    }
+}
+
+/// The wording and order a seed gives, written out literally. Every saved result is replayed
+/// with the same seed, so if this changes (a new `rand` or `rand_chacha` algorithm, a change in
+/// how the engine draws), old results no longer replay: bump `ENGINE_VERSION` and say so.
+#[test]
+fn golden_transcript_pins_the_random_stream() {
+    let p = shipped_one("grief-eleven-weeks");
+    let mut session = Session::start(p, Mode::Practice, 2026);
+    let expected: [(&str, u16, &str, &[&str]); 4] = [
+        (
+            "opening",
+            0,
+            "I'll be honest with you, I'm only here because our Sarah made me. I'm managing fine.",
+            &[
+                "opening.coat",
+                "opening.sell-counselling",
+                "opening.reflect-reluctance",
+                "opening.not-fine",
+            ],
+        ),
+        (
+            "managing",
+            1,
+            "There's the garden, there's the telly, Sarah rings of an evening. Everyone's been very kind. I manage.",
+            &[
+                "managing.comfort",
+                "managing.list",
+                "managing.sleep",
+                "managing.keep-busy",
+            ],
+        ),
+        (
+            "evenings",
+            2,
+            "Evenings, I suppose. Bit of toast. Then I sit in her chair and the telly's on, but I'm not watching it.",
+            &["evenings.meals", "evenings.slowed", "evenings.frightening"],
+        ),
+        (
+            "chair",
+            1,
+            "It's her chair I sit in now. Not mine, though mine's right there. Daft old beggar.",
+            &[
+                "chair.move",
+                "chair.know-how",
+                "chair.close-to-her",
+                "chair.ring",
+            ],
+        ),
+    ];
+    for (node, variant, line, order) in expected {
+        assert_eq!(session.node().unwrap().id.value.as_str(), node);
+        assert_eq!(session.prompt().unwrap().variant, variant);
+        assert_eq!(session.line(), Some(line));
+        let shown: Vec<_> = session.offered_ids().map(|i| i.as_str()).collect();
+        assert_eq!(shown, order);
+        session.choose(2, 0).unwrap();
     }
 }

@@ -36,9 +36,10 @@ fn draw_briefing(
     mut actions: MessageWriter<Action>,
     mut settings_open: ResMut<SettingsOpen>,
 ) -> Result {
-    let Some(s) = selection.scenario.clone() else {
+    let Some(playable) = selection.scenario.clone() else {
         return Ok(());
     };
+    let s = playable.scenario();
     let ctx = contexts.ctx_mut()?;
     let enter = ctx.input(|i| i.key_pressed(egui::Key::Enter));
     let mut root = widgets::root_ui(ctx);
@@ -57,7 +58,7 @@ fn draw_briefing(
                 if begin.clicked() || enter {
                     actions.write(Action::Begin);
                 }
-                ui.label(egui::RichText::new(format!("{:?} mode", selection.mode)).weak());
+                ui.label(egui::RichText::new(format!("{} mode", selection.mode.label())).weak());
             });
         });
         ui.add_space(8.0);
@@ -73,7 +74,7 @@ fn draw_briefing(
                         let c = &s.client;
                         ui.label(egui::RichText::new(format!("{}, {} ({})", c.name.value, c.age, c.pronouns)).strong());
                         ui.label(format!("Presenting concern: {}", c.presenting_concern.value));
-                        ui.label(egui::RichText::new(format!("{:?} · about {} minutes", s.difficulty, s.minutes)).weak());
+                        ui.label(egui::RichText::new(format!("{} · about {} minutes", s.difficulty.label(), s.minutes)).weak());
                     });
                 });
                 ui.add_space(12.0);

@@ -1,7 +1,9 @@
 //! The debrief: skills with bands, practice indicators, the ending, and every decision with the
 //! better alternative. The result is already saved when this screen opens.
 
-use attune_core::debrief::{Debrief, count, stop_explanation};
+use attune_core::debrief::{
+    CARKHUFF_MEANS, COMPLEX_MEANS, CUES_MEANS, Debrief, R_TO_Q_MEANS, count, stop_explanation,
+};
 use attune_core::scoring::{COMPLEX_SHARE_THRESHOLDS, R_TO_Q_THRESHOLDS};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -38,7 +40,7 @@ fn leave_debrief(
                 selection.scenario = library
                     .entry(&run.file)
                     .and_then(|e| e.playable.clone())
-                    .or_else(|| Some(run.session.scenario().clone()));
+                    .or_else(|| Some(run.session.playable().clone()));
                 selection.mode = run.session.mode();
                 selection.seed_text = if *same_seed {
                     run.session.seed().to_string()
@@ -63,7 +65,7 @@ fn draw_debrief(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
-    let debrief = Debrief::new(&run.session);
+    let debrief = Debrief::new(&run.session, &run.card);
     let mut root = widgets::root_ui(ctx);
     widgets::top_bar(&mut root, Screen::Debrief.title(), &mut settings_open.0);
     egui::Panel::bottom("debrief-actions").show(&mut root, |ui| {
@@ -106,14 +108,16 @@ fn draw_debrief(
 
 /// The whole debrief, as a pure function of the debrief data.
 pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
-    ui.heading(&d.scenario.title.value);
+    let scenario = d.playable.scenario();
+    ui.heading(&scenario.title.value);
     ui.add_space(8.0);
     widgets::card(ui, |ui| match (d.ending, d.stopped) {
         (Some(ending), _) => {
             ui.label(
                 egui::RichText::new(format!(
-                    "Ending: {} ({:?})",
-                    ending.title.value, ending.outcome
+                    "Ending: {} (the client is {})",
+                    ending.title.value,
+                    ending.outcome.label()
                 ))
                 .strong(),
             );
@@ -128,11 +132,17 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
             ui.label("You left the session before it ended. Your replies so far are scored below.");
         }
     });
+    for m in &d.meters {
+        ui.label(format!(
+            "{} went from {} to {} (of {}).",
+            m.name, m.start, m.end, m.max
+        ));
+    }
     ui.add_space(12.0);
     ui.label(egui::RichText::new("Skills").heading());
     ui.label(
         egui::RichText::new(
-            "Your points compared with the best and worst replies you were offered.",
+            "Your points between the weakest and the strongest replies you were offered.",
         )
         .weak(),
     );
@@ -149,95 +159,107 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
     ui.label(egui::RichText::new("Practice indicators").heading());
     ui.label(egui::RichText::new("From the codes of the replies you chose. They reference published frameworks; they are not official scores.").weak());
     let i = &d.card.indicators;
-    egui::Grid::new("indicators")
-        .num_columns(3)
-        .spacing([16.0, 6.0])
-        .striped(true)
-        .show(ui, |ui| {
-            ui.label("Carkhuff empathy");
-            ui.label(match i.carkhuff_mean {
-                Some(mean) => format!(
-                    "mean level {mean:.1}; {} of {} at level 3 or above",
-                    i.carkhuff_at_least_3, i.carkhuff_coded
-                ),
-                None => "no coded replies".to_owned(),
+    let indicator =
+        |ui: &mut egui::Ui, name: &str, value: String, thresholds: String, means: &str| {
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(name).strong());
+                ui.label(value);
+                ui.label(egui::RichText::new(thresholds).weak());
             });
-            ui.label(egui::RichText::new("level 3 = interchangeable").weak());
-            ui.end_row();
-            ui.label("Reflections : questions");
-            ui.label(format!(
-                "{} ({}, {}) — {}",
-                i.reflection_to_question
-                    .map_or("–".to_owned(), |r| format!("{r:.1}:1")),
-                count(i.reflections, "reflection"),
-                count(i.questions, "question"),
-                i.reflection_to_question_level.label()
-            ));
-            ui.label(
-                egui::RichText::new(format!(
-                    "MITI fair {:.0}:1, good {:.0}:1",
-                    R_TO_Q_THRESHOLDS.0, R_TO_Q_THRESHOLDS.1
-                ))
-                .weak(),
-            );
-            ui.end_row();
-            ui.label("Complex reflections");
-            ui.label(format!(
-                "{} of reflections — {}",
-                i.complex_share
-                    .map_or("–".to_owned(), |s| format!("{:.0}%", s * 100.0)),
-                i.complex_share_level.label()
-            ));
-            ui.label(
-                egui::RichText::new(format!(
-                    "MITI fair {:.0}%, good {:.0}%",
-                    COMPLEX_SHARE_THRESHOLDS.0 * 100.0,
-                    COMPLEX_SHARE_THRESHOLDS.1 * 100.0
-                ))
-                .weak(),
-            );
-            ui.end_row();
-            ui.label("Nonverbal cues noticed");
-            ui.label(format!("{} of {}", i.cues_noticed, i.cues_presented));
-            ui.label("");
-            ui.end_row();
-        });
+            ui.label(egui::RichText::new(means).weak().small());
+        };
+    indicator(
+        ui,
+        "Carkhuff empathy",
+        match i.carkhuff_mean {
+            Some(mean) => format!(
+                "mean level {mean:.1}; {} of {} at level 3 or above",
+                i.carkhuff_at_least_3, i.carkhuff_coded
+            ),
+            None => "no coded replies".to_owned(),
+        },
+        "level 3 = interchangeable".to_owned(),
+        CARKHUFF_MEANS,
+    );
+    indicator(
+        ui,
+        "Reflections : questions",
+        format!(
+            "{} ({}, {}) — {}",
+            i.reflection_to_question
+                .map_or("–".to_owned(), |r| format!("{r:.1}:1")),
+            count(i.reflections, "reflection"),
+            count(i.questions, "question"),
+            i.reflection_to_question_level.label()
+        ),
+        format!(
+            "MITI fair {:.0}:1, good {:.0}:1",
+            R_TO_Q_THRESHOLDS.0, R_TO_Q_THRESHOLDS.1
+        ),
+        R_TO_Q_MEANS,
+    );
+    indicator(
+        ui,
+        "Complex reflections",
+        format!(
+            "{} of reflections — {}",
+            i.complex_share
+                .map_or("–".to_owned(), |s| format!("{:.0}%", s * 100.0)),
+            i.complex_share_level.label()
+        ),
+        format!(
+            "MITI fair {:.0}%, good {:.0}%",
+            COMPLEX_SHARE_THRESHOLDS.0 * 100.0,
+            COMPLEX_SHARE_THRESHOLDS.1 * 100.0
+        ),
+        COMPLEX_MEANS,
+    );
+    indicator(
+        ui,
+        "Nonverbal cues noticed",
+        format!("{} of {}", i.cues_noticed, i.cues_presented),
+        String::new(),
+        CUES_MEANS,
+    );
     ui.add_space(12.0);
     ui.label(egui::RichText::new("Your replies").heading());
     for (n, review) in d.card.decisions.iter().enumerate() {
+        let node = d.playable.client(review.node);
+        let chosen = d.playable.choice(review.node, review.chosen);
         widgets::card(ui, |ui| {
             ui.label(
                 egui::RichText::new(format!(
                     "{}. {} said: “{}”",
                     n + 1,
-                    d.scenario.client.name.value,
-                    review.node.says[review.variant as usize].value
+                    scenario.client.name.value,
+                    node.says
+                        .get(review.variant as usize)
+                        .map_or("", |s| s.as_str())
                 ))
                 .weak(),
             );
-            ui.label(
-                egui::RichText::new(format!("You said: “{}”", review.chosen.reply.value)).strong(),
-            );
+            ui.label(egui::RichText::new(format!("You said: “{}”", chosen.reply.value)).strong());
             ui.horizontal_wrapped(|ui| {
                 for skill in attune_core::skills::Skill::ALL {
-                    widgets::skill_change(ui, skill, review.chosen.scores.get(skill).value);
+                    widgets::skill_change(ui, skill, chosen.scores.get(skill).value);
                     ui.add_space(8.0);
                 }
                 if review.hint_used {
                     ui.label(egui::RichText::new("hint used").weak());
                 }
             });
-            ui.label(&review.chosen.feedback.value);
+            ui.label(&chosen.feedback.value);
             if let Some(retaken) = review.retaken {
                 ui.label(
                     egui::RichText::new(format!(
                         "You took this back and chose “{}”. Your first reply is the one scored.",
-                        retaken.reply.value
+                        d.playable.choice(review.node, retaken).reply.value
                     ))
                     .weak(),
                 );
             }
-            match review.better {
+            match review.better.map(|b| d.playable.choice(review.node, b)) {
                 Some(better) => {
                     ui.add_space(4.0);
                     ui.label(
@@ -267,6 +289,7 @@ mod tests {
 
     use attune_core::debrief::Debrief;
     use attune_core::engine::{Mode, Session, Status};
+    use attune_core::scoring::Scorecard;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
 
@@ -278,18 +301,18 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/scenarios/grief-eleven-weeks.scenario.ron"
         );
-        let scenario = attune_core::load_file(path.as_ref(), None)
+        let playable: Arc<_> = attune_core::load_file(path.as_ref(), None)
             .unwrap()
-            .scenario
+            .playable
             .unwrap();
-        let mut session = Session::start(Arc::new(scenario), Mode::Assessment, 1);
+        let mut session = Session::start(playable, Mode::Assessment, 1);
         while session.status() == Status::AwaitingChoice {
             let weakest = session
-                .offered()
-                .min_by_key(|c| c.scores.values().iter().sum::<i32>())
+                .offered_ids()
+                .zip(session.offered())
+                .min_by_key(|(_, c)| c.total())
                 .unwrap()
-                .resolved
-                .id
+                .0
                 .to_string();
             session.choose_id(&weakest, 0).unwrap();
         }
@@ -299,10 +322,19 @@ mod tests {
     #[test]
     fn the_debrief_shows_the_ending_bands_thresholds_and_better_replies() {
         let session = weakest_path_session();
-        let debrief = Debrief::new(&session);
+        let card = Scorecard::of(&session);
+        let debrief = Debrief::new(&session, &card);
         let mut harness = Harness::new_ui(|ui| debrief_view(ui, &debrief));
         harness.run();
-        harness.get_by_label_contains("(Disengaged)");
+        harness.get_by_label_contains("(the client is disengaged)");
+        assert_eq!(
+            harness
+                .get_all_by_label_contains("points; the replies you were offered ranged from")
+                .count(),
+            3,
+            "each skill says where its points lie"
+        );
+        harness.get_by_label_contains("Level 3 means a reply gives back");
         assert_eq!(harness.get_all_by_label("emerging").count(), 3);
         harness.get_by_label_contains("MITI fair 1:1, good 2:1");
         let better = harness.get_all_by_label_contains("Better: ").count();

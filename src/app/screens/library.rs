@@ -122,8 +122,8 @@ fn session_options(ui: &mut egui::Ui, selection: &mut Selection, trainee: &mut S
 fn scenario_card(ui: &mut egui::Ui, entry: &Entry) -> Option<String> {
     let mut start = None;
     widgets::card(ui, |ui| match &entry.playable {
-        Some(s) => {
-            scenario_summary(ui, s);
+        Some(p) => {
+            scenario_summary(ui, p.scenario());
             if entry.has_errors() {
                 ui.add_space(6.0);
                 ui.colored_label(
@@ -165,7 +165,11 @@ fn scenario_summary(ui: &mut egui::Ui, s: &Scenario) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new(&s.title.value).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(format!("{:?} · about {} min", s.difficulty, s.minutes));
+            ui.label(format!(
+                "{} · about {} min",
+                s.difficulty.label(),
+                s.minutes
+            ));
         });
     });
     let c = &s.client;

@@ -8,7 +8,7 @@ mod session;
 
 use std::sync::Arc;
 
-use attune_core::Scenario;
+use attune_core::Playable;
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 
@@ -88,7 +88,7 @@ pub enum Action {
 #[derive(Resource, Debug, Clone)]
 pub struct Selection {
     pub file: Option<String>,
-    pub scenario: Option<Arc<Scenario>>,
+    pub scenario: Option<Arc<Playable>>,
     pub mode: Mode,
     /// Typed by the trainee; blank means a random seed.
     pub seed_text: String,

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use attune_core::engine::{Applied, Mode, Session, Status};
 use attune_core::ids::TraineeId;
-use attune_core::model::{Cue, Node};
+use attune_core::model::Cue;
 use attune_core::results::{self, RunResult};
+use attune_core::scoring::Scorecard;
 use attune_core::skills::Skill;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -66,6 +67,8 @@ pub struct ActiveSession {
 #[derive(Resource, Debug)]
 pub struct FinishedRun {
     pub session: Session,
+    /// Scored once, when the session ended: the debrief draws this card.
+    pub card: Scorecard,
     pub file: String,
     /// Where the result was saved, or why it could not be.
     pub saved: Result<PathBuf, String>,
@@ -213,8 +216,10 @@ fn finish(
     } else {
         settings.trainee.trim().to_owned()
     };
+    let card = Scorecard::of(&active.session);
     let result = RunResult::from_session(
         &active.session,
+        &card,
         TraineeId(trainee),
         Some(paths.scenarios.join(&active.file).display().to_string()),
         active.started_at,
@@ -232,6 +237,7 @@ fn finish(
     }
     commands.insert_resource(FinishedRun {
         session: active.session.clone(),
+        card,
         file: active.file.clone(),
         saved,
     });
@@ -291,17 +297,12 @@ fn draw_session(
     };
     let ctx = contexts.ctx_mut()?;
     let session = &active.session;
-    let scenario = session.scenario();
+    let playable = session.playable();
+    let scenario = playable.scenario();
     // After the last reply of a practice session the engine has ended; the feedback card still
     // belongs to the node just answered.
     let current = session.node();
-    let answered = active
-        .last
-        .as_ref()
-        .and_then(|a| match &scenario.nodes[a.node as usize] {
-            Node::Client(c) => Some(c),
-            Node::Branch(_) => None,
-        });
+    let answered = active.last.as_ref().map(|a| playable.client(a.node));
     let Some(node) = current.or(answered) else {
         return Ok(());
     };
@@ -399,7 +400,11 @@ fn draw_session(
                 );
             });
             ui.add_space(12.0);
-            for (variable, &value) in scenario.resolved.variables.iter().zip(session.variables()) {
+            // In assessment mode the meters stay still until the debrief, so they do not give
+            // away whether a reply was right.
+            let still = session.mode() == Mode::Assessment;
+            for (variable, &value) in playable.variables().iter().zip(session.variables()) {
+                let value = if still { variable.start.value } else { value };
                 if variable.visible {
                     widgets::meter(
                         ui,
@@ -480,18 +485,14 @@ fn draw_session(
             .show(ui, |ui| {
                 widgets::page(ui, |ui| {
                     for decision in session.decisions().iter().filter(|d| !d.taken_back) {
-                        if let Node::Client(past) = &scenario.nodes[decision.prompt.node as usize] {
-                            widgets::client_bubble(
-                                ui,
-                                &scenario.client.name.value,
-                                &past.says[decision.prompt.variant as usize],
-                                None,
-                            );
-                            widgets::trainee_bubble(
-                                ui,
-                                &past.choices[decision.choice as usize].reply,
-                            );
+                        let past = playable.client(decision.prompt.node);
+                        if let Some(said) = past.says.get(decision.prompt.variant as usize) {
+                            widgets::client_bubble(ui, &scenario.client.name.value, said, None);
                         }
+                        widgets::trainee_bubble(
+                            ui,
+                            &playable.choice(decision.prompt.node, decision.choice).reply,
+                        );
                     }
                     let line = session.line().unwrap_or_default();
                     if feedback || current.is_none() {
@@ -537,11 +538,9 @@ fn feedback_card(
     enter: bool,
     back: bool,
 ) {
-    let scenario = session.scenario();
-    let Node::Client(node) = &scenario.nodes[applied.node as usize] else {
-        return;
-    };
-    let choice = &node.choices[applied.choice as usize];
+    let playable = session.playable();
+    let scenario = playable.scenario();
+    let choice = applied.chosen(playable);
     widgets::card(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             for skill in Skill::ALL {
@@ -563,7 +562,7 @@ fn feedback_card(
             );
         }
         let changes: Vec<String> = applied
-            .visible_changes(scenario)
+            .visible_changes(playable)
             .map(|(name, b, a)| format!("{name} went from {b} to {a}"))
             .collect();
         if !changes.is_empty() {

@@ -1,0 +1,321 @@
+//! A checked scenario, ready to play: the parsed file plus everything the checks resolved —
+//! links as typed indices, the state table, the content hash, the graph and the skill bounds.
+//! Only [`crate::check`] makes one, and only for a scenario without errors, so the engine,
+//! scoring and views never meet an unresolved link. Immutable once made; share it in an `Arc`.
+
+use std::sync::Arc;
+
+use crate::analysis::{self, Bounds};
+use crate::condition::Condition;
+use crate::graph::{Graph, Vertex, Via};
+use crate::ids::ChoiceId;
+use crate::model::{Choice, ClientNode, Ending, Node, Scenario, Variable};
+
+macro_rules! index_type {
+    ($($(#[$doc:meta])* $name:ident($int:ty);)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name($int);
+
+        impl $name {
+            pub(crate) fn new(index: usize) -> Self {
+                $name(index as $int)
+            }
+
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+index_type! {
+    /// A client node of a [`Playable`]; made only by the checks, so it always names one.
+    ClientIx(u32);
+    /// A branch node of a [`Playable`].
+    BranchIx(u32);
+    /// An ending of a [`Playable`] (its position in `endings`).
+    EndingIx(u32);
+    /// A choice of a client node (its position in the node's `choices`).
+    ChoiceIx(u16);
+}
+
+/// Where a choice, a branch rule or the start leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Client(ClientIx),
+    Branch(BranchIx),
+    Ending(EndingIx),
+}
+
+/// A node of the scenario, in document order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    Client(ClientIx),
+    Branch(BranchIx),
+}
+
+/// A state change, with variables and flags as indices into [`Playable::variables`] /
+/// [`Playable::flags`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Add { variable: u16, delta: i32 },
+    Set { flag: u16, value: bool },
+}
+
+/// What the checks resolved for one choice.
+#[derive(Debug, Clone)]
+pub struct ChoiceLinks {
+    /// Authored, or `<node id>.<position>` (1-based).
+    pub id: ChoiceId,
+    pub next: Target,
+    pub condition: Option<Condition>,
+    pub effects: Vec<Effect>,
+}
+
+/// What the checks resolved for one branch rule.
+#[derive(Debug, Clone)]
+pub struct RuleLinks {
+    pub condition: Condition,
+    pub next: Target,
+}
+
+/// What the checks resolved for one branch node.
+#[derive(Debug, Clone)]
+pub struct BranchLinks {
+    pub rules: Vec<RuleLinks>,
+    pub otherwise: Target,
+}
+
+#[derive(Debug)]
+struct ClientEntry {
+    node: Arc<ClientNode>,
+    position: u32,
+    choices: Vec<ChoiceLinks>,
+}
+
+#[derive(Debug)]
+struct BranchEntry {
+    position: u32,
+    links: BranchLinks,
+}
+
+/// A checked scenario. See the module documentation.
+#[derive(Debug)]
+pub struct Playable {
+    scenario: Scenario,
+    start: Target,
+    variables: Vec<Variable>,
+    flags: Vec<String>,
+    clients: Vec<ClientEntry>,
+    branches: Vec<BranchEntry>,
+    /// Document order.
+    nodes: Vec<NodeRef>,
+    content_hash: String,
+    graph: Graph,
+    bounds: Bounds,
+}
+
+/// The resolved links of one node, in document order, as the checks hand them over.
+#[derive(Debug)]
+pub(crate) enum NodeLinks {
+    Client(Vec<ChoiceLinks>),
+    Branch(BranchLinks),
+}
+
+/// Everything the checks resolved, for [`Playable::assemble`].
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    pub start: Target,
+    pub variables: Vec<Variable>,
+    pub flags: Vec<String>,
+    pub nodes: Vec<NodeLinks>,
+    pub content_hash: String,
+    pub graph: Graph,
+}
+
+impl Playable {
+    /// Puts the parsed scenario and its resolved links together. `None` if they do not match
+    /// node for node (the checks never hand over such a pair).
+    pub(crate) fn assemble(scenario: Scenario, resolved: Resolved) -> Option<Playable> {
+        if resolved.nodes.len() != scenario.nodes.len() {
+            return None;
+        }
+        let mut clients = Vec::new();
+        let mut branches = Vec::new();
+        let mut nodes = Vec::with_capacity(scenario.nodes.len());
+        for (position, (node, links)) in scenario.nodes.iter().zip(resolved.nodes).enumerate() {
+            let position = position as u32;
+            match (node, links) {
+                (Node::Client(node), NodeLinks::Client(choices))
+                    if choices.len() == node.choices.len() =>
+                {
+                    nodes.push(NodeRef::Client(ClientIx::new(clients.len())));
+                    clients.push(ClientEntry {
+                        node: Arc::clone(node),
+                        position,
+                        choices,
+                    });
+                }
+                (Node::Branch(_), NodeLinks::Branch(links)) => {
+                    nodes.push(NodeRef::Branch(BranchIx::new(branches.len())));
+                    branches.push(BranchEntry { position, links });
+                }
+                _ => return None,
+            }
+        }
+        let mut playable = Playable {
+            scenario,
+            start: resolved.start,
+            variables: resolved.variables,
+            flags: resolved.flags,
+            clients,
+            branches,
+            nodes,
+            content_hash: resolved.content_hash,
+            graph: resolved.graph,
+            bounds: Bounds::HasLoop,
+        };
+        playable.bounds = analysis::skill_bounds(
+            &playable.graph,
+            playable.vertex(playable.start),
+            |from, via| playable.edge_scores(from, via),
+        );
+        Some(playable)
+    }
+
+    /// The file as parsed.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn start(&self) -> Target {
+        self.start
+    }
+
+    /// Every state variable: the declared ones, then built-in `trust`/`distress` if not declared.
+    pub fn variables(&self) -> &[Variable] {
+        &self.variables
+    }
+
+    pub fn flags(&self) -> &[String] {
+        &self.flags
+    }
+
+    pub fn variable_index(&self, name: &str) -> Option<usize> {
+        self.variables.iter().position(|v| v.name.as_str() == name)
+    }
+
+    pub fn flag_index(&self, name: &str) -> Option<usize> {
+        self.flags.iter().position(|f| f == name)
+    }
+
+    /// Hex SHA-256 of the source text, so results can tell whether the scenario changed.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The lowest and highest total each skill can reach on any path (analysed once, here).
+    pub fn bounds(&self) -> &Bounds {
+        &self.bounds
+    }
+
+    pub fn client(&self, ix: ClientIx) -> &ClientNode {
+        &self.clients[ix.index()].node
+    }
+
+    pub fn choice(&self, node: ClientIx, choice: ChoiceIx) -> &Choice {
+        &self.client(node).choices[choice.index()]
+    }
+
+    pub fn choice_links(&self, node: ClientIx, choice: ChoiceIx) -> &ChoiceLinks {
+        &self.clients[node.index()].choices[choice.index()]
+    }
+
+    /// The choices of a client node with what they resolve to, in authored order.
+    pub fn choices(
+        &self,
+        node: ClientIx,
+    ) -> impl ExactSizeIterator<Item = (ChoiceIx, &Choice, &ChoiceLinks)> {
+        let entry = &self.clients[node.index()];
+        entry
+            .node
+            .choices
+            .iter()
+            .zip(&entry.choices)
+            .enumerate()
+            .map(|(i, (choice, links))| (ChoiceIx::new(i), choice, links))
+    }
+
+    pub fn branch(&self, ix: BranchIx) -> &BranchLinks {
+        &self.branches[ix.index()].links
+    }
+
+    pub fn ending(&self, ix: EndingIx) -> &Ending {
+        &self.scenario.endings[ix.index()]
+    }
+
+    pub fn endings(&self) -> impl ExactSizeIterator<Item = (EndingIx, &Ending)> {
+        self.scenario
+            .endings
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (EndingIx::new(i), e))
+    }
+
+    /// Every node in document order.
+    pub fn nodes(&self) -> &[NodeRef] {
+        &self.nodes
+    }
+
+    /// Every client node in document order.
+    pub fn clients(&self) -> impl ExactSizeIterator<Item = ClientIx> {
+        (0..self.clients.len()).map(ClientIx::new)
+    }
+
+    /// The client node with this id.
+    pub fn find_client(&self, id: &str) -> Option<ClientIx> {
+        self.clients
+            .iter()
+            .position(|c| c.node.id.as_str() == id)
+            .map(ClientIx::new)
+    }
+
+    /// The graph vertex of a target (see [`crate::graph`]).
+    pub fn vertex(&self, target: Target) -> Vertex {
+        match target {
+            Target::Client(c) => self.clients[c.index()].position,
+            Target::Branch(b) => self.branches[b.index()].position,
+            Target::Ending(e) => self.graph.ending_vertex(e.index()),
+        }
+    }
+
+    /// The target a graph vertex stands for.
+    pub fn target_at(&self, vertex: Vertex) -> Option<Target> {
+        match self.nodes.get(vertex as usize) {
+            Some(NodeRef::Client(c)) => Some(Target::Client(*c)),
+            Some(NodeRef::Branch(b)) => Some(Target::Branch(*b)),
+            None => {
+                let ending = vertex as usize - self.nodes.len();
+                (ending < self.scenario.endings.len())
+                    .then(|| Target::Ending(EndingIx::new(ending)))
+            }
+        }
+    }
+
+    /// The per-skill scores an edge of the graph carries: a choice's, or nothing for a branch.
+    pub fn edge_scores(&self, from: Vertex, via: Via) -> analysis::SkillTotals {
+        match (self.nodes.get(from as usize), via) {
+            (Some(NodeRef::Client(c)), Via::Choice(i)) => self
+                .client(*c)
+                .choices
+                .get(i as usize)
+                .map_or([0; analysis::SKILLS], |ch| ch.scores.values()),
+            _ => [0; analysis::SKILLS],
+        }
+    }
+}
