@@ -12,6 +12,7 @@ pub mod generate;
 pub mod ids;
 pub mod load;
 pub mod model;
+mod recover;
 pub mod results;
 pub mod scoring;
 pub mod skills;

@@ -73,8 +73,20 @@ pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCat
     load_source(SourceFile::new(path, text), assets)
 }
 
+/// A UTF-8 byte order mark, which some editors (Notepad, Word's "plain text") put at the start.
+const BOM: char = '\u{FEFF}';
+
 pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
-    match parse(&file) {
+    // A byte order mark at the start is not a mistake: the file is read without it, so lines and
+    // columns are the ones an editor shows.
+    let file = if file.text.starts_with(BOM) {
+        let mut text = file.text;
+        text.drain(..BOM.len_utf8());
+        SourceFile::new(file.path, text)
+    } else {
+        file
+    };
+    match parse_ron(&file) {
         Ok(mut scenario) => {
             let diagnostics = check::check(&mut scenario, &file.text, assets);
             let ok = !diagnostics.iter().any(Diagnostic::is_error);
@@ -84,26 +96,48 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
                 diagnostics,
             }
         }
-        Err(diagnostic) => Loaded {
-            file,
-            scenario: None,
-            diagnostics: vec![*diagnostic],
-        },
+        Err(failure) => {
+            let diagnostics = match failure {
+                None => vec![empty_file()],
+                // ron stops at the first error; recovery finds the other syntax mistakes.
+                Some(err) => {
+                    let first = syntax_diagnostic(&file, &err);
+                    crate::recover::syntax_errors(&file, &err, first)
+                }
+            };
+            Loaded {
+                file,
+                scenario: None,
+                diagnostics,
+            }
+        }
     }
 }
 
 /// The bare deserialisation, with spans: the floor the loader's speed is measured against.
 pub fn parse(file: &SourceFile) -> Result<Scenario, Box<Diagnostic>> {
+    parse_ron(file).map_err(|failure| {
+        Box::new(match failure {
+            None => empty_file(),
+            Some(err) => syntax_diagnostic(file, &err),
+        })
+    })
+}
+
+/// The typed parse; `Err(None)` for an empty file.
+fn parse_ron(file: &SourceFile) -> Result<Scenario, Option<SpannedError>> {
     if file.text.trim().is_empty() {
-        return Err(Box::new(
-            Diagnostic::error("empty-file", "this scenario file is empty", Span::default())
-                .help("start from the example in docs/scenario-format.md"),
-        ));
+        return Err(None);
     }
     with_source(&file.text, || {
         ron_options().from_str::<Scenario>(&file.text)
     })
-    .map_err(|err| Box::new(syntax_diagnostic(file, &err)))
+    .map_err(Some)
+}
+
+fn empty_file() -> Diagnostic {
+    Diagnostic::error("empty-file", "this scenario file is empty", Span::default())
+        .help("start from the example in docs/scenario-format.md")
 }
 
 fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
@@ -150,7 +184,7 @@ fn one_of(options: &[&str]) -> String {
         .join(", ")
 }
 
-fn describe(code: &RonError) -> (String, Option<String>) {
+pub(crate) fn describe(code: &RonError) -> (String, Option<String>) {
     use RonError as E;
     let plain = |m: &str| (m.to_owned(), None);
     match code {
@@ -253,5 +287,260 @@ fn describe(code: &RonError) -> (String, Option<String>) {
         }
         E::Message(m) => (m.clone(), None),
         other => (other.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::diagnostics::{Style, render};
+
+    const BASE: &str = include_str!("../../../tests/scenarios-ok/broken-base.scenario.ron");
+
+    fn load(text: &str) -> Loaded {
+        load_str("t.scenario.ron", text.to_owned(), None)
+    }
+
+    /// `text` with each `(from, to)` replaced once.
+    fn broken(edits: &[(&str, &str)]) -> String {
+        let mut text = BASE.to_owned();
+        for (from, to) in edits {
+            assert!(text.contains(from), "{from}");
+            text = text.replacen(from, to, 1);
+        }
+        text
+    }
+
+    fn short(loaded: &Loaded) -> Vec<String> {
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| render(&loaded.file, d, Style::Short))
+            .collect()
+    }
+
+    #[test]
+    fn the_base_loads() {
+        let loaded = load(BASE);
+        assert!(loaded.scenario.is_some(), "{:?}", short(&loaded));
+    }
+
+    #[test]
+    fn independent_syntax_mistakes_are_all_reported() {
+        let loaded = load(&broken(&[
+            ("minutes: 5,", "minutes: 5"),
+            ("next: \"guarded\")],", "next: \"guarded\"]],"),
+            ("title: \"Heard\",", "title: \"Heard,"),
+        ]));
+        assert!(loaded.scenario.is_none());
+        assert_eq!(
+            short(&loaded),
+            [
+                "t.scenario.ron:10:5: error[syntax]: expected a comma here",
+                "t.scenario.ron:51:58: error[syntax]: expected `)` to close the `(` on line 51, found `]`",
+                "t.scenario.ron:86:20: error[syntax]: this text has no closing quote",
+            ]
+        );
+    }
+
+    #[test]
+    fn positions_map_back_to_the_original_text() {
+        // Each repair changes the length of the text before the next mistake: curly quotes are
+        // three bytes each, the zero-width spaces go, the single quotes get a `\"` inside.
+        let text = broken(&[
+            ("title: \"Late for work\"", "title: “Late for work”"),
+            ("age: 29,", "age:\u{200B}\u{200B} 29,"),
+            ("says: [\"My manager", "says: ['He said \"go\". My manager"),
+            (
+                "manager says one more late and I'm out.\"]",
+                "manager says one more late and I'm out.']",
+            ),
+            ("validating: -1,", "validating: –1"),
+            ("next: \"guarded\")],", "next: \"guarded\"]],"),
+            ("title: \"Heard\",", "title: \"Heard \\q\","),
+        ]);
+        let loaded = load(&text);
+        let found: Vec<(&str, &str)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let span = d.primary.span.range();
+                (d.code, &text[span])
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("pasted-text", "“"),
+                ("pasted-text", "\u{200B}"),
+                ("syntax", "'"),
+                ("pasted-text", "–"),
+                ("syntax", ""),
+                ("syntax", "]"),
+                ("syntax", "\\q"),
+            ],
+            "{:#?}",
+            short(&loaded)
+        );
+        // Lines and columns are the original ones (the missing comma after `–1` is where it goes).
+        let lines: Vec<_> = short(&loaded)
+            .into_iter()
+            .map(|l| l.split(": error").next().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "t.scenario.ron:5:12",
+                "t.scenario.ron:13:13",
+                "t.scenario.ron:29:20",
+                "t.scenario.ron:42:42",
+                "t.scenario.ron:42:45",
+                "t.scenario.ron:51:58",
+                "t.scenario.ron:86:27",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_mistake() {
+        let loaded = load_bytes(
+            "t.scenario.ron",
+            format!("\u{FEFF}{BASE}").into_bytes(),
+            None,
+        );
+        assert!(loaded.diagnostics.is_empty(), "{:?}", short(&loaded));
+        assert!(loaded.scenario.is_some());
+        // Positions after it are the ones an editor shows.
+        let text = format!("\u{FEFF}{}", broken(&[("minutes: 5,", "minutes: 5")]));
+        let loaded = load(&text);
+        assert_eq!(
+            short(&loaded),
+            ["t.scenario.ron:10:5: error[syntax]: expected a comma here"]
+        );
+        let one_line = "\u{FEFF}(format: 1 id: \"x\")";
+        assert_eq!(
+            short(&load(one_line)),
+            ["t.scenario.ron:1:12: error[syntax]: expected a comma here"]
+        );
+    }
+
+    #[test]
+    fn a_first_error_about_shape_is_reported_alone() {
+        // An extra `)` closes `client` early: ron reports a missing field, and the brackets that
+        // no longer match later are the same mistake.
+        let loaded = load(&broken(&[("age: 29,", "age: 29,)")]));
+        assert_eq!(
+            short(&loaded),
+            ["t.scenario.ron:13:17: error[syntax]: `client` is missing the field `pronouns`"]
+        );
+    }
+
+    #[test]
+    fn recovery_stops_rather_than_cascade() {
+        // A stray character with no confident repair: one diagnostic, not a run of them.
+        let loaded = load(&broken(&[("title: \"Heard\",", "title: \"Heard\" # hi,")]));
+        assert_eq!(loaded.diagnostics.len(), 1, "{:?}", short(&loaded));
+    }
+
+    #[test]
+    fn a_limit_stops_runaway_recovery() {
+        // Fields without commas: each missing comma is certain, and each is reported.
+        let mut text = String::from("(\n    format: 1\n");
+        for i in 0..200 {
+            text.push_str(&format!("    field_{i}: \"text {i}\"\n"));
+        }
+        text.push_str(")\n");
+        let started = Instant::now();
+        let loaded = load(&text);
+        assert_eq!(loaded.diagnostics.len(), crate::recover::MAX_ROUNDS);
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .all(|d| d.message == "expected a comma here")
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    /// Deterministic pseudo-random numbers.
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
+    fn assert_sane(text: &str, loaded: &Loaded) {
+        assert!(!loaded.diagnostics.is_empty() || loaded.scenario.is_some());
+        assert!(loaded.diagnostics.len() <= crate::recover::MAX_ROUNDS + 1);
+        for d in &loaded.diagnostics {
+            let span = d.primary.span.range();
+            assert!(
+                span.start <= span.end && span.end <= loaded.file.text.len(),
+                "{d:?}"
+            );
+            assert!(
+                loaded.file.text.is_char_boundary(span.start),
+                "{d:?} in {text:?}"
+            );
+            assert!(
+                loaded.file.text.is_char_boundary(span.end),
+                "{d:?} in {text:?}"
+            );
+            let _ = render(&loaded.file, d, Style::Human { color: false });
+        }
+    }
+
+    #[test]
+    fn random_damage_never_panics() {
+        let mut x = 0x9E37_79B9_7F4A_7C15;
+        let pieces = [
+            "", ",", "(", ")", "[", "]", "{", "}", "\"", "'", ":", "\\", "“", "”", "‘", "’", "–",
+            "\u{A0}", "\u{200B}", "\u{FEFF}", "/*", "//", "r#\"", "é", "\n",
+        ];
+        let started = Instant::now();
+        for _ in 0..300 {
+            let mut text = BASE.to_owned();
+            for _ in 0..1 + xorshift(&mut x) % 6 {
+                let mut at = (xorshift(&mut x) as usize) % text.len();
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + (xorshift(&mut x) % 3) as usize).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let with = pieces[(xorshift(&mut x) as usize) % pieces.len()];
+                text.replace_range(at..end, with);
+            }
+            let loaded = load(&text);
+            assert_sane(&text, &loaded);
+        }
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn random_bytes_and_deep_nesting_stay_fast() {
+        let mut x = 0x2545_f491_4f6c_dd1d;
+        let started = Instant::now();
+        for _ in 0..50 {
+            let bytes: Vec<u8> = (0..2048).map(|_| xorshift(&mut x) as u8).collect();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let loaded = load(&text);
+            assert_sane(&text, &loaded);
+        }
+        for deep in [
+            format!("(format: 1, objectives: {}", "[".repeat(100_000)),
+            format!("(format: 1, id: {}", "(".repeat(100_000)),
+            format!("(format: 1, id: {}", "])".repeat(50_000)),
+            "“".repeat(50_000),
+            format!("({}", "a: 1 ".repeat(50_000)),
+        ] {
+            let loaded = load(&deep);
+            assert_sane("deep", &loaded);
+        }
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
 }
