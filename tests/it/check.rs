@@ -96,6 +96,19 @@ fn broken_files_report_exact_positions() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_a_mistake() {
+    let path = "tests/scenarios-ok/with-bom.scenario.ron";
+    let bytes = std::fs::read(repo_root().join(path)).unwrap();
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "{path} keeps its byte order mark"
+    );
+    let output = run(&["check", "--strict", "--format", "short", path]);
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
 fn human_output_shows_the_line_with_a_caret_and_help() {
     let output = run(&["check", "tests/broken/unknown-node.scenario.ron"]);
     let out = stdout(&output);

@@ -201,6 +201,14 @@ fn tokenize(text: &str) -> Result<Vec<(Range<usize>, Token)>, ConditionError> {
                 i += 1;
                 Token::Not
             }
+            _ if two == Some(b"=>") || two == Some(b"=<") => {
+                let meant = if two == Some(b"=>") { ">=" } else { "<=" };
+                return Err(ConditionError::new(
+                    i..i + 2,
+                    format!("`{}` is not a comparison", &text[i..i + 2]),
+                )
+                .help(format!("did you mean `{meant}`? The `=` comes second")));
+            }
             b'=' => {
                 return Err(
                     ConditionError::new(i..i + 1, "a single `=` is not a comparison")
@@ -334,11 +342,20 @@ impl Parser {
                 };
                 self.pos += 1;
                 let value_at = self.here();
-                let Some(Token::Int(value)) = self.peek().cloned() else {
-                    return Err(ConditionError::new(
-                        value_at,
-                        format!("expected a whole number after the comparison with `{name}`"),
-                    ));
+                let value = match self.peek().cloned() {
+                    Some(Token::Int(value)) => value,
+                    found => {
+                        let error = ConditionError::new(
+                            value_at,
+                            format!("expected a whole number after the comparison with `{name}`"),
+                        );
+                        return Err(match found {
+                            Some(Token::Name(b)) if b == "true" || b == "false" => {
+                                error.help(flag_test_help(&name, op, b == "true"))
+                            }
+                            _ => error,
+                        });
+                    }
                 };
                 self.pos += 1;
                 Ok(Expr::Compare {
@@ -357,6 +374,19 @@ impl Parser {
                 "expected a flag, a comparison such as `trust >= 3`, `not` or `(`",
             )),
         }
+    }
+}
+
+/// Help for `flag == true` and the like: flags are tested by name, not compared.
+fn flag_test_help(name: &str, op: CmpOp, with_true: bool) -> String {
+    match (op, with_true) {
+        (CmpOp::Eq, true) | (CmpOp::Ne, false) => {
+            format!("a flag is tested by its name: write `{name}`")
+        }
+        (CmpOp::Eq, false) | (CmpOp::Ne, true) => {
+            format!("a flag is tested by its name: write `not {name}`")
+        }
+        _ => format!("a flag is tested by its name: write `{name}` or `not {name}`"),
     }
 }
 
@@ -622,6 +652,38 @@ mod tests {
         let err = parse("trust = 3").unwrap_err();
         assert_eq!(err.at, 6..7);
         assert!(err.help.unwrap().contains("=="));
+    }
+
+    #[test]
+    fn reversed_comparisons_suggest_the_right_order() {
+        let err = parse("trust => 3").unwrap_err();
+        assert_eq!(err.at, 6..8);
+        assert_eq!(err.message, "`=>` is not a comparison");
+        assert!(err.help.unwrap().starts_with("did you mean `>=`?"));
+        let err = parse("trust =< 3").unwrap_err();
+        assert!(err.help.unwrap().starts_with("did you mean `<=`?"));
+    }
+
+    #[test]
+    fn flags_compared_with_true_or_false_get_help() {
+        let help = |t: &str| parse(t).unwrap_err().help.unwrap();
+        assert_eq!(
+            help("felt_judged == true"),
+            "a flag is tested by its name: write `felt_judged`"
+        );
+        assert_eq!(
+            help("felt_judged == false"),
+            "a flag is tested by its name: write `not felt_judged`"
+        );
+        assert_eq!(
+            help("trust >= 2 and felt_judged != true"),
+            "a flag is tested by its name: write `not felt_judged`"
+        );
+        assert_eq!(
+            parse("trust == 3 and felt_judged == true").unwrap_err().at,
+            30..34
+        );
+        assert!(parse("trust == x").unwrap_err().help.is_none());
     }
 
     #[test]

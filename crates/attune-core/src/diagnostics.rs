@@ -21,6 +21,8 @@ pub enum Severity {
 pub enum Code {
     // The file itself.
     Syntax,
+    /// Curly quotes, invisible spaces or dashes pasted from a word processor.
+    PastedText,
     NotText,
     EmptyFile,
     UnsupportedFormat,
@@ -55,8 +57,9 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Code::Syntax,
+        Code::PastedText,
         Code::NotText,
         Code::EmptyFile,
         Code::UnsupportedFormat,
@@ -90,6 +93,7 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Syntax => "syntax",
+            Code::PastedText => "pasted-text",
             Code::NotText => "not-text",
             Code::EmptyFile => "empty-file",
             Code::UnsupportedFormat => "unsupported-format",

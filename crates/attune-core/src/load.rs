@@ -66,8 +66,20 @@ pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCat
     load_source(SourceFile::new(path, text), assets)
 }
 
+/// A UTF-8 byte order mark, which some editors (Notepad, Word's "plain text") put at the start.
+const BOM: char = '\u{FEFF}';
+
 pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
-    match parse(&file) {
+    // A byte order mark at the start is not a mistake: the file is read without it, so lines and
+    // columns are the ones an editor shows.
+    let file = if file.text.starts_with(BOM) {
+        let mut text = file.text;
+        text.drain(..BOM.len_utf8());
+        SourceFile::new(file.path, text)
+    } else {
+        file
+    };
+    match parse_ron(&file) {
         Ok(scenario) => {
             let checked = check::check(scenario, &file.text, assets);
             Loaded {
@@ -76,30 +88,52 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
                 diagnostics: checked.diagnostics,
             }
         }
-        Err(diagnostic) => Loaded {
-            file,
-            playable: None,
-            diagnostics: vec![*diagnostic],
-        },
+        Err(failure) => {
+            let diagnostics = match failure {
+                None => vec![empty_file()],
+                // ron stops at the first error; recovery finds the other syntax mistakes.
+                Some(err) => {
+                    let first = syntax_diagnostic(&file, &err);
+                    crate::recover::syntax_errors(&file, &err, first)
+                }
+            };
+            Loaded {
+                file,
+                playable: None,
+                diagnostics,
+            }
+        }
     }
 }
 
 /// The bare deserialisation, with spans: the floor the loader's speed is measured against.
 pub fn parse(file: &SourceFile) -> Result<Scenario, Box<Diagnostic>> {
+    parse_ron(file).map_err(|failure| {
+        Box::new(match failure {
+            None => empty_file(),
+            Some(err) => syntax_diagnostic(file, &err),
+        })
+    })
+}
+
+/// The typed parse; `Err(None)` for an empty file.
+fn parse_ron(file: &SourceFile) -> Result<Scenario, Option<SpannedError>> {
     if file.text.trim().is_empty() {
-        return Err(Box::new(
-            Diagnostic::error(
-                Code::EmptyFile,
-                "this scenario file is empty",
-                Span::default(),
-            )
-            .help("start from the example in docs/scenario-format.md"),
-        ));
+        return Err(None);
     }
     with_source(&file.text, || {
         ron_options().from_str::<Scenario>(&file.text)
     })
-    .map_err(|err| Box::new(syntax_diagnostic(file, &err)))
+    .map_err(Some)
+}
+
+fn empty_file() -> Diagnostic {
+    Diagnostic::error(
+        Code::EmptyFile,
+        "this scenario file is empty",
+        Span::default(),
+    )
+    .help("start from the example in docs/scenario-format.md")
 }
 
 fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
@@ -111,7 +145,7 @@ fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
     let start = file.offset(err.span.start.line, err.span.start.col);
     let end = file.offset(err.span.end.line, err.span.end.col).max(start);
     let span = Span::new(start..end);
-    let (message, help) = describe(&err.code);
+    let (message, help) = crate::ron_errors::describe(&err.code);
     let d = Diagnostic::error(Code::Syntax, message, span);
     match help {
         Some(help) => d.help(help),
@@ -119,135 +153,257 @@ fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
     }
 }
 
-/// Rust type names in ron's errors, in the words the format documentation uses.
-fn thing(rust_name: &str) -> &str {
-    match rust_name {
-        "Scenario" => "the scenario",
-        "Client" => "`client`",
-        "State" => "`state`",
-        "Variable" => "a state variable",
-        "ClientNode" | "Client(...)" => "a `Client` node",
-        "BranchNode" | "Branch(...)" => "a `Branch` node",
-        "Rule" => "a branch rule",
-        "Choice" => "a choice",
-        "SkillScores" => "`scores`",
-        "Codes" => "`codes`",
-        "Ending" => "an ending",
-        "BandThresholds" => "`bands`",
-        other => other,
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::diagnostics::{Style, render};
+
+    const BASE: &str = include_str!("../../../tests/scenarios-ok/broken-base.scenario.ron");
+
+    fn load(text: &str) -> Loaded {
+        load_str("t.scenario.ron", text.to_owned(), None)
     }
-}
 
-fn one_of(options: &[&str]) -> String {
-    options
-        .iter()
-        .map(|o| format!("`{o}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+    /// `text` with each `(from, to)` replaced once.
+    fn broken(edits: &[(&str, &str)]) -> String {
+        let mut text = BASE.to_owned();
+        for (from, to) in edits {
+            assert!(text.contains(from), "{from}");
+            text = text.replacen(from, to, 1);
+        }
+        text
+    }
 
-fn describe(code: &RonError) -> (String, Option<String>) {
-    use RonError as E;
-    let plain = |m: &str| (m.to_owned(), None);
-    match code {
-        E::Eof => (
-            "the file ends too early".into(),
-            Some("a bracket or quote is probably not closed".into()),
-        ),
-        E::ExpectedComma => (
-            "expected a comma here".into(),
-            Some("separate fields and list items with commas (if text in quotes comes just before, check that its closing quote is there)".into()),
-        ),
-        E::ExpectedArray => plain("expected a list in square brackets `[...]`"),
-        E::ExpectedArrayEnd => (
-            "expected `]` to close the list".into(),
-            Some("check for a missing comma or bracket between the items".into()),
-        ),
-        E::ExpectedMap => plain("expected a map in curly brackets, e.g. `{\"trust\": 1}`"),
-        E::ExpectedMapColon => plain("expected `:` between a map key and its value"),
-        E::ExpectedMapEnd => plain("expected `}` to close the map"),
-        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
-            plain("expected a group of fields in round brackets `(...)`")
-        }
-        E::ExpectedStructLikeEnd => (
-            "expected `)` to close this group of fields".into(),
-            Some("check for a missing comma or an extra bracket".into()),
-        ),
-        E::ExpectedDifferentStructName { expected, found } => {
-            (format!("expected `{expected}` here, found `{found}`"), None)
-        }
-        E::ExpectedString | E::ExpectedStringEnd => (
-            "expected text in double quotes".into(),
-            Some("write text like \"this\"; a quote inside text is written \\\"".into()),
-        ),
-        E::ExpectedInteger => plain("expected a whole number"),
-        E::ExpectedFloat => plain("expected a number"),
-        E::ExpectedBoolean => plain("expected `true` or `false`"),
-        E::ExpectedOption => plain("expected a value or `None`"),
-        E::ExpectedIdentifier => plain("expected a field name"),
-        E::InvalidEscape(what) => (
-            format!("invalid escape in text: {what}"),
-            Some("write a backslash as \\\\ and a quote as \\\"".into()),
-        ),
-        E::IntegerOutOfBounds => plain("this number is too large"),
-        E::UnexpectedChar(c) => (format!("unexpected `{c}`"), None),
-        E::TrailingCharacters => (
-            "unexpected text after the end of the scenario".into(),
-            Some("the whole scenario is one `( ... )`; check for an extra closing bracket".into()),
-        ),
-        E::UnclosedBlockComment => plain("a `/*` comment is never closed with `*/`"),
-        E::UnclosedLineComment => plain("a `//` comment runs to the end of the file"),
-        E::ExceededRecursionLimit => (
-            "brackets are nested too deeply".into(),
-            Some("a scenario never needs more than a few levels of brackets".into()),
-        ),
-        E::InvalidValueForType { expected, found } => {
-            (format!("expected {expected}, found {found}"), None)
-        }
-        E::NoSuchStructField {
-            expected,
+    fn short(loaded: &Loaded) -> Vec<String> {
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| render(&loaded.file, d, Style::Short))
+            .collect()
+    }
+
+    #[test]
+    fn the_base_loads() {
+        let loaded = load(BASE);
+        assert!(loaded.playable.is_some(), "{:?}", short(&loaded));
+    }
+
+    #[test]
+    fn independent_syntax_mistakes_are_all_reported() {
+        let loaded = load(&broken(&[
+            ("minutes: 5,", "minutes: 5"),
+            ("next: \"guarded\")],", "next: \"guarded\"]],"),
+            ("title: \"Heard\",", "title: \"Heard,"),
+        ]));
+        assert!(loaded.playable.is_none());
+        assert_eq!(
+            short(&loaded),
+            [
+                "t.scenario.ron:10:5: error[syntax]: expected a comma here",
+                "t.scenario.ron:51:58: error[syntax]: expected `)` to close the `(` on line 51, found `]`",
+                "t.scenario.ron:86:20: error[syntax]: this text has no closing quote",
+            ]
+        );
+    }
+
+    #[test]
+    fn positions_map_back_to_the_original_text() {
+        // Each repair changes the length of the text before the next mistake: curly quotes are
+        // three bytes each, the zero-width spaces go, the single quotes get a `\"` inside.
+        let text = broken(&[
+            ("title: \"Late for work\"", "title: “Late for work”"),
+            ("age: 29,", "age:\u{200B}\u{200B} 29,"),
+            ("says: [\"My manager", "says: ['He said \"go\". My manager"),
+            (
+                "manager says one more late and I'm out.\"]",
+                "manager says one more late and I'm out.']",
+            ),
+            ("validating: -1,", "validating: –1"),
+            ("next: \"guarded\")],", "next: \"guarded\"]],"),
+            ("title: \"Heard\",", "title: \"Heard \\q\","),
+        ]);
+        let loaded = load(&text);
+        let found: Vec<(&str, &str)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let span = d.primary.span.range();
+                (d.code.as_str(), &text[span])
+            })
+            .collect();
+        assert_eq!(
             found,
-            outer,
-        } => {
-            let whose = outer.as_deref().map(thing).unwrap_or("this group");
-            let mut help = format!("{whose} has the fields {}", one_of(expected));
-            if let Some(near) = crate::suggest::nearest(found, expected.iter().copied()) {
-                help = format!("did you mean `{near}`? {help}");
+            [
+                ("pasted-text", "“"),
+                ("pasted-text", "\u{200B}"),
+                ("syntax", "'"),
+                ("pasted-text", "–"),
+                ("syntax", ""),
+                ("syntax", "]"),
+                ("syntax", "\\q"),
+            ],
+            "{:#?}",
+            short(&loaded)
+        );
+        // Lines and columns are the original ones (the missing comma after `–1` is where it goes).
+        let lines: Vec<_> = short(&loaded)
+            .into_iter()
+            .map(|l| l.split(": error").next().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "t.scenario.ron:5:12",
+                "t.scenario.ron:13:13",
+                "t.scenario.ron:29:20",
+                "t.scenario.ron:42:42",
+                "t.scenario.ron:42:45",
+                "t.scenario.ron:51:58",
+                "t.scenario.ron:86:27",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_mistake() {
+        let loaded = load_bytes(
+            "t.scenario.ron",
+            format!("\u{FEFF}{BASE}").into_bytes(),
+            None,
+        );
+        assert!(loaded.diagnostics.is_empty(), "{:?}", short(&loaded));
+        assert!(loaded.playable.is_some());
+        // Positions after it are the ones an editor shows.
+        let text = format!("\u{FEFF}{}", broken(&[("minutes: 5,", "minutes: 5")]));
+        let loaded = load(&text);
+        assert_eq!(
+            short(&loaded),
+            ["t.scenario.ron:10:5: error[syntax]: expected a comma here"]
+        );
+        let one_line = "\u{FEFF}(format: 1 id: \"x\")";
+        assert_eq!(
+            short(&load(one_line)),
+            ["t.scenario.ron:1:12: error[syntax]: expected a comma here"]
+        );
+    }
+
+    #[test]
+    fn a_first_error_about_shape_is_reported_alone() {
+        // An extra `)` closes `client` early: ron reports a missing field, and the brackets that
+        // no longer match later are the same mistake.
+        let loaded = load(&broken(&[("age: 29,", "age: 29,)")]));
+        assert_eq!(
+            short(&loaded),
+            ["t.scenario.ron:13:17: error[syntax]: `client` is missing the field `pronouns`"]
+        );
+    }
+
+    #[test]
+    fn recovery_stops_rather_than_cascade() {
+        // A stray character with no confident repair: one diagnostic, not a run of them.
+        let loaded = load(&broken(&[("title: \"Heard\",", "title: \"Heard\" # hi,")]));
+        assert_eq!(loaded.diagnostics.len(), 1, "{:?}", short(&loaded));
+    }
+
+    #[test]
+    fn a_limit_stops_runaway_recovery() {
+        // Fields without commas: each missing comma is certain, and each is reported.
+        let mut text = String::from("(\n    format: 1\n");
+        for i in 0..200 {
+            text.push_str(&format!("    field_{i}: \"text {i}\"\n"));
+        }
+        text.push_str(")\n");
+        let started = Instant::now();
+        let loaded = load(&text);
+        assert_eq!(loaded.diagnostics.len(), crate::recover::MAX_ROUNDS);
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .all(|d| d.message == "expected a comma here")
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    /// Deterministic pseudo-random numbers.
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
+    fn assert_sane(text: &str, loaded: &Loaded) {
+        assert!(!loaded.diagnostics.is_empty() || loaded.playable.is_some());
+        assert!(loaded.diagnostics.len() <= crate::recover::MAX_ROUNDS + 1);
+        for d in &loaded.diagnostics {
+            let span = d.primary.span.range();
+            assert!(
+                span.start <= span.end && span.end <= loaded.file.text.len(),
+                "{d:?}"
+            );
+            assert!(
+                loaded.file.text.is_char_boundary(span.start),
+                "{d:?} in {text:?}"
+            );
+            assert!(
+                loaded.file.text.is_char_boundary(span.end),
+                "{d:?} in {text:?}"
+            );
+            let _ = render(&loaded.file, d, Style::Human { color: false });
+        }
+    }
+
+    #[test]
+    fn random_damage_never_panics() {
+        let mut x = 0x9E37_79B9_7F4A_7C15;
+        let pieces = [
+            "", ",", "(", ")", "[", "]", "{", "}", "\"", "'", ":", "\\", "“", "”", "‘", "’", "–",
+            "\u{A0}", "\u{200B}", "\u{FEFF}", "/*", "//", "r#\"", "é", "\n",
+        ];
+        let started = Instant::now();
+        for _ in 0..300 {
+            let mut text = BASE.to_owned();
+            for _ in 0..1 + xorshift(&mut x) % 6 {
+                let mut at = (xorshift(&mut x) as usize) % text.len();
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + (xorshift(&mut x) % 3) as usize).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let with = pieces[(xorshift(&mut x) as usize) % pieces.len()];
+                text.replace_range(at..end, with);
             }
-            (format!("unknown field `{found}` in {whose}"), Some(help))
+            let loaded = load(&text);
+            assert_sane(&text, &loaded);
         }
-        E::MissingStructField { field, outer } => {
-            let whose = outer.as_deref().map(thing).unwrap_or("this group");
-            (
-                format!("{whose} is missing the field `{field}`"),
-                Some(format!("add `{field}: ...` (see docs/scenario-format.md)")),
-            )
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn random_bytes_and_deep_nesting_stay_fast() {
+        let mut x = 0x2545_f491_4f6c_dd1d;
+        let started = Instant::now();
+        for _ in 0..50 {
+            let bytes: Vec<u8> = (0..2048).map(|_| xorshift(&mut x) as u8).collect();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let loaded = load(&text);
+            assert_sane(&text, &loaded);
         }
-        E::DuplicateStructField { field, outer } => {
-            let whose = outer.as_deref().map(thing).unwrap_or("this group");
-            (
-                format!("the field `{field}` appears twice in {whose}"),
-                Some("keep one of them".into()),
-            )
+        for deep in [
+            format!("(format: 1, objectives: {}", "[".repeat(100_000)),
+            format!("(format: 1, id: {}", "(".repeat(100_000)),
+            format!("(format: 1, id: {}", "])".repeat(50_000)),
+            "“".repeat(50_000),
+            format!("({}", "a: 1 ".repeat(50_000)),
+        ] {
+            let loaded = load(&deep);
+            assert_sane("deep", &loaded);
         }
-        E::NoSuchEnumVariant {
-            expected, found, ..
-        } => {
-            let mut help = format!("choose one of {}", one_of(expected));
-            if found.starts_with(|c: char| c.is_ascii_lowercase()) {
-                help = format!(
-                    "{help}; if `{found}` starts the next field, a closing bracket is missing before it"
-                );
-            }
-            if let Some(near) = crate::suggest::nearest(found, expected.iter().copied()) {
-                help = format!("did you mean `{near}`? {help}");
-            }
-            (
-                format!("`{found}` is not one of the allowed values here"),
-                Some(help),
-            )
-        }
-        E::Message(m) => (m.clone(), None),
-        other => (other.to_string(), None),
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
 }
