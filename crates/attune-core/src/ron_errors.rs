@@ -135,4 +135,3 @@ pub(crate) fn describe(code: &RonError) -> (String, Option<String>) {
         other => (other.to_string(), None),
     }
 }
-
