@@ -96,7 +96,7 @@ fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
             assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
             let out = stdout(&output);
             assert!(
-                out.contains(&format!("(the client is {outcome})")),
+                out.contains(&format!("(outcome: {outcome})")),
                 "{path}: expected {outcome}:\n{out}"
             );
             let (_, result) = only_result(&dir);

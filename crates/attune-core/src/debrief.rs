@@ -63,8 +63,35 @@ impl<'s> Debrief<'s> {
 /// strongest replies on offer, or why there is no band.
 pub fn skill_points(s: &SkillScore) -> String {
     format!(
-        "{:+} points; the replies you were offered ranged from {:+} (weakest) to {:+} (strongest)",
-        s.counted, s.path_worst, s.path_best
+        "{:+} {}; the replies you were offered ranged from {:+} (weakest) to {:+} (strongest)",
+        s.counted,
+        if s.counted.abs() == 1 {
+            "point"
+        } else {
+            "points"
+        },
+        s.path_worst,
+        s.path_best
+    )
+}
+
+/// "Trust went from 2 to 5 (of 10)."
+pub fn meter_sentence(m: &Meter) -> String {
+    format!(
+        "{} went from {} to {} (of {}).",
+        capitalised(&m.name),
+        m.start,
+        m.end,
+        m.max
+    )
+}
+
+/// "Ending: Back to period four (outcome: unresolved)".
+pub fn ending_heading(ending: &Ending) -> String {
+    format!(
+        "Ending: {} (outcome: {})",
+        ending.title.value,
+        ending.outcome.label()
     )
 }
 
@@ -121,12 +148,7 @@ pub fn render_text(d: &Debrief) -> String {
     let _ = writeln!(out, "{rule}\nDEBRIEF · {}\n{rule}", scenario.title.value);
     match (d.ending, d.stopped) {
         (Some(ending), _) => {
-            let _ = writeln!(
-                out,
-                "\nEnding: {} (the client is {})",
-                ending.title.value,
-                ending.outcome.label()
-            );
+            let _ = writeln!(out, "\n{}", ending_heading(ending));
             let _ = writeln!(out, "{}", wrap(&ending.text, 78, ""));
             let _ = writeln!(
                 out,
@@ -142,14 +164,7 @@ pub fn render_text(d: &Debrief) -> String {
         }
     }
     for m in &d.meters {
-        let _ = writeln!(
-            out,
-            "{} went from {} to {} (of {}).",
-            capitalised(&m.name),
-            m.start,
-            m.end,
-            m.max
-        );
+        let _ = writeln!(out, "{}", meter_sentence(m));
     }
 
     let _ = writeln!(
