@@ -25,6 +25,8 @@ pub struct Debrief<'s> {
     pub playable: &'s Playable,
     pub card: &'s Scorecard,
     pub ending: Option<&'s Ending>,
+    /// The ending's notes whose condition held as the session ended.
+    pub notes: Vec<&'s str>,
     pub stopped: Option<StopReason>,
     pub meters: Vec<Meter>,
 }
@@ -36,6 +38,12 @@ impl<'s> Debrief<'s> {
             Status::Ended(e) => (Some(playable.ending(e)), None),
             Status::Stopped(reason) => (None, Some(reason)),
             Status::AwaitingChoice => (None, None),
+        };
+        let notes = match session.status() {
+            Status::Ended(e) => playable
+                .ending_notes(e, session.variables(), session.flags())
+                .collect(),
+            _ => Vec::new(),
         };
         let meters = playable
             .variables()
@@ -53,6 +61,7 @@ impl<'s> Debrief<'s> {
             playable,
             card,
             ending,
+            notes,
             stopped,
             meters,
         }
@@ -155,6 +164,9 @@ pub fn render_text(d: &Debrief) -> String {
                 "\nWhat this ending says:\n{}",
                 wrap(&ending.debrief, 78, "  ")
             );
+            for note in &d.notes {
+                let _ = writeln!(out, "{}", wrap_hanging(note, 78, "  • ", "    "));
+            }
         }
         (None, Some(reason)) => {
             let _ = writeln!(out, "\nThe session stopped: {}", stop_explanation(reason));

@@ -118,6 +118,9 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
             ui.label(&ending.text.value);
             ui.add_space(4.0);
             ui.label(egui::RichText::new(&ending.debrief.value).italics());
+            for note in &d.notes {
+                ui.label(egui::RichText::new(format!("• {note}")).italics());
+            }
         }
         (None, Some(reason)) => {
             ui.colored_label(ui.visuals().warn_fg_color, stop_explanation(reason));
