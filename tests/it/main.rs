@@ -4,8 +4,10 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod new;
 mod papercuts;
 mod play;
+mod play_from;
 mod support;
 // The window test drives the app's automation, a `dev` feature test hook.
 #[cfg(all(feature = "app", feature = "dev"))]
