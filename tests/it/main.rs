@@ -8,6 +8,7 @@ mod new;
 mod papercuts;
 mod play;
 mod play_from;
+mod replay_against;
 mod support;
 // The window test drives the app's automation, a `dev` feature test hook.
 #[cfg(all(feature = "app", feature = "dev"))]

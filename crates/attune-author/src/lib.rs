@@ -2,6 +2,7 @@
 //! testing, the teaching-quality lint, graph export, scaffolding. Never depends on Bevy: the CLI
 //! and the app's author mode are two views over these.
 
+pub mod compare;
 pub mod start_at;
 pub mod template;
 pub mod walks;

@@ -35,10 +35,11 @@ pub fn suggest_id(typed: &str) -> Option<String> {
     for c in typed.trim().chars() {
         if c.is_ascii_alphanumeric() {
             id.push(c.to_ascii_lowercase());
-        } else if matches!(c, '_' | '-') || c.is_whitespace() {
-            if !id.is_empty() && !id.ends_with(['-', '_']) {
-                id.push(if c == '_' { '_' } else { '-' });
-            }
+        } else if (matches!(c, '_' | '-') || c.is_whitespace())
+            && !id.is_empty()
+            && !id.ends_with(['-', '_'])
+        {
+            id.push(if c == '_' { '_' } else { '-' });
         }
     }
     let id = id.trim_end_matches(['-', '_']).to_owned();
