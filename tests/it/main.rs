@@ -4,6 +4,7 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod docs;
 mod new;
 mod papercuts;
 mod play;

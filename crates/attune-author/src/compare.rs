@@ -482,8 +482,8 @@ fn change_lines(change: &Change) -> Vec<String> {
     let quoted = |label: &str, before: &str, after: &str| {
         vec![
             format!("{label}:"),
-            debrief::wrap_hanging(&format!("\"{before}\""), 74, "  before: ", "          "),
-            debrief::wrap_hanging(&format!("\"{after}\""), 74, "  after:  ", "          "),
+            debrief::wrap_hanging(&format!("\"{before}\""), 71, "  before: ", "           "),
+            debrief::wrap_hanging(&format!("\"{after}\""), 71, "  after:  ", "           "),
         ]
     };
     match change {
@@ -651,8 +651,11 @@ pub fn render_text(c: &Comparison) -> String {
             continue;
         }
         let _ = writeln!(out, "{head}:");
-        for line in d.changes.iter().flat_map(change_lines) {
-            let _ = writeln!(out, "       {line}");
+        // A wrapped quotation is one entry with line breaks in it: indent every line.
+        for entry in d.changes.iter().flat_map(change_lines) {
+            for line in entry.lines() {
+                let _ = writeln!(out, "       {line}");
+            }
         }
     }
     if let Some(broke) = &c.broke {
