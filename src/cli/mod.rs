@@ -4,6 +4,7 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod new;
 mod play;
 mod replay;
 pub(crate) mod scenario_file;
@@ -34,6 +35,8 @@ pub struct Cli {
 enum Command {
     /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
     Check(check::Args),
+    /// Write a new scenario file to start from: a short, complete, commented example.
+    New(new::Args),
     /// Play a scenario in the terminal, then read the debrief.
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
@@ -57,6 +60,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::New(args)) => new::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
         #[cfg(feature = "app")]
