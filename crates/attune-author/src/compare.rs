@@ -78,8 +78,8 @@ pub enum Change {
         after: Option<f32>,
     },
     Miti {
-        before: Option<Miti>,
-        after: Option<Miti>,
+        before: Vec<Miti>,
+        after: Vec<Miti>,
     },
     NoticesCue {
         before: bool,
@@ -302,10 +302,15 @@ pub fn compare(
                 after: carkhuff,
             });
         }
-        if d.miti != choice.codes.miti {
+        let recorded: Vec<Miti> = d
+            .miti
+            .into_iter()
+            .chain(d.miti_also.iter().copied())
+            .collect();
+        if recorded != choice.codes.miti.0 {
             changes.changes.push(Change::Miti {
-                before: d.miti,
-                after: choice.codes.miti,
+                before: recorded,
+                after: choice.codes.miti.0.clone(),
             });
         }
         if d.notices_cue != choice.codes.notices_cue {
@@ -354,7 +359,12 @@ pub fn compare(
     }
 
     let before = match (&result.ending, result.status) {
-        (Some(EndingRecord { id, title, outcome }), _) => Ending::Reached {
+        (
+            Some(EndingRecord {
+                id, title, outcome, ..
+            }),
+            _,
+        ) => Ending::Reached {
             id: id.to_string(),
             title: title.clone(),
             outcome: *outcome,
@@ -452,8 +462,15 @@ fn level(level: Option<f32>) -> String {
     level.map_or_else(|| "none".to_owned(), |l| format!("{l:.1}"))
 }
 
-fn miti(code: Option<Miti>) -> String {
-    code.map_or_else(|| "none".to_owned(), |c| format!("{c:?}"))
+fn miti(codes: &[Miti]) -> String {
+    if codes.is_empty() {
+        return "none".to_owned();
+    }
+    codes
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 fn ending_text(ending: &Ending) -> String {
@@ -503,7 +520,7 @@ fn change_lines(change: &Change) -> Vec<String> {
             level(*after)
         )],
         Change::Miti { before, after } => {
-            vec![format!("MITI code: {} → {}", miti(*before), miti(*after))]
+            vec![format!("MITI code: {} → {}", miti(before), miti(after))]
         }
         Change::NoticesCue { before, after } => vec![format!(
             "notices the cue: {} → {}",

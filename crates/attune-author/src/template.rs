@@ -221,7 +221,7 @@ mod tests {
                     "{id}: only the best reply hedges"
                 );
             }
-            question_is_best |= best_choice.codes.miti == Some(Miti::Question);
+            question_is_best |= best_choice.codes.miti.contains(Miti::Question);
         }
         assert!(
             best_is_longest * 5 <= explored.prompts.len() * 2,
@@ -240,13 +240,15 @@ mod tests {
             assert_eq!(client.cue.is_some(), noticed, "{}", client.id.value);
             for choice in &client.choices {
                 let reflecting = choice.scores.get(Skill::Reflecting).value;
-                match choice.codes.miti {
-                    Some(Miti::Persuade | Miti::Confront) => {
-                        assert!(choice.scores.values().iter().all(|&v| v <= 0))
+                for code in choice.codes.miti.iter() {
+                    match code {
+                        Miti::Persuade | Miti::Confront => {
+                            assert!(choice.scores.values().iter().all(|&v| v <= 0))
+                        }
+                        Miti::Question => assert!(reflecting < 2),
+                        m if m.is_reflection() => assert!(reflecting >= 0),
+                        _ => {}
                     }
-                    Some(Miti::Question) => assert!(reflecting < 2),
-                    Some(m) if m.is_reflection() => assert!(reflecting >= 0),
-                    _ => {}
                 }
             }
         }
