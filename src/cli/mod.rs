@@ -4,10 +4,12 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod graph;
 mod new;
 mod play;
 mod replay;
 pub(crate) mod scenario_file;
+mod show;
 
 use std::process::ExitCode;
 
@@ -41,6 +43,10 @@ enum Command {
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
     Replay(replay::Args),
+    /// Draw a scenario's map: Graphviz DOT, Mermaid or JSON.
+    Graph(graph::Args),
+    /// Show one node, branch or ending in full: every wording, reply, condition and score.
+    Show(show::Args),
     /// Open the app (the default), optionally playing a scripted path and saving a screenshot.
     #[cfg(feature = "app")]
     App(app::Args),
@@ -63,6 +69,8 @@ pub fn run() -> ExitCode {
         Some(Command::New(args)) => new::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
+        Some(Command::Graph(args)) => graph::run(args),
+        Some(Command::Show(args)) => show::run(args),
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),
         #[cfg(feature = "app")]

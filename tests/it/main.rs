@@ -5,6 +5,7 @@
 mod app;
 mod check;
 mod docs;
+mod graph;
 mod new;
 mod papercuts;
 mod play;
