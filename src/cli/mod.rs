@@ -6,6 +6,7 @@ mod app;
 mod check;
 mod play;
 mod replay;
+mod report;
 pub(crate) mod scenario_file;
 
 use std::process::ExitCode;
