@@ -4,6 +4,7 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod lint;
 mod play;
 mod replay;
 mod report;
@@ -35,6 +36,9 @@ pub struct Cli {
 enum Command {
     /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
     Check(check::Args),
+    /// Look for teaching problems in scenarios: give-aways, decisions without a defensible
+    /// runner-up, codes and endings that contradict the scores (docs/lint.md).
+    Lint(lint::Args),
     /// Play a scenario in the terminal, then read the debrief.
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
@@ -58,6 +62,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Lint(args)) => lint::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
         #[cfg(feature = "app")]
