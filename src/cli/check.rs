@@ -1,13 +1,13 @@
 //! `attune check PATH...`
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use attune_core::assets::AssetCatalog;
-use attune_core::diagnostics::{self, Style};
 use attune_core::{Loaded, load_file};
 
 use super::exit;
+use super::report::{self, FileReport, Format, plural};
+use super::scenario_file::{collect_files, nearest_assets};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,15 +24,6 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Human,
-    Short,
-    Json,
-}
-
-pub const SCENARIO_EXTENSION: &str = ".scenario.ron";
 
 pub fn run(args: Args) -> u8 {
     let files = match collect_files(&args.paths) {
@@ -77,81 +68,34 @@ pub fn run(args: Args) -> u8 {
 
     let failed = |l: &Loaded| l.errors() > 0 || (args.strict && l.warnings() > 0);
     let any_failed = reports.iter().any(failed);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let result = match args.format {
-        Format::Json => print_json(&mut out, &reports, args.strict, any_failed),
-        Format::Short => print_text(&mut out, &reports, Style::Short),
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            print_text(&mut out, &reports, Style::Human { color })
-        }
-    };
-    if let Err(err) = result {
-        // A closed pipe (`attune check | head`) is not worth a message.
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: {err}");
-        }
-    }
-    if any_failed { exit::PROBLEMS } else { exit::OK }
-}
-
-/// Files named directly, and `*.scenario.ron` files under folders, sorted within each folder.
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-        if meta.is_dir() {
-            let before = files.len();
-            walk(path, &mut files)
-                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-            if files.len() == before {
-                return Err(format!(
-                    "no *{SCENARIO_EXTENSION} files in {}",
-                    path.display()
-                ));
+    let printed: Vec<FileReport> = reports
+        .iter()
+        .map(|l| {
+            let (nodes, endings) = l
+                .playable
+                .as_ref()
+                .map(|p| p.scenario())
+                .map_or((None, None), |s| {
+                    (Some(s.nodes.len()), Some(s.endings.len()))
+                });
+            let mut json = serde_json::Map::new();
+            json.insert("nodes".into(), nodes.into());
+            json.insert("endings".into(), endings.into());
+            FileReport {
+                file: &l.file,
+                diagnostics: &l.diagnostics,
+                ok: !failed(l),
+                summary: summary(l),
+                json,
             }
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(SCENARIO_EXTENSION))
-        {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The portraits in the nearest `assets/` folder above a scenario file, if there is one.
-pub fn nearest_assets(file: &Path) -> Option<AssetCatalog> {
-    let absolute = std::path::absolute(file).ok()?;
-    absolute
-        .ancestors()
-        .skip(1)
-        .map(|dir| dir.join("assets"))
-        .find(|assets| assets.join("portraits").is_dir())
-        .and_then(|assets| AssetCatalog::from_dir(&assets).ok())
+        })
+        .collect();
+    report::print(&printed, args.format);
+    if any_failed { exit::PROBLEMS } else { exit::OK }
 }
 
 fn summary(loaded: &Loaded) -> String {
     let (errors, warnings) = (loaded.errors(), loaded.warnings());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match &loaded.playable {
         Some(p) => {
             let s = p.scenario();
@@ -173,49 +117,4 @@ fn summary(loaded: &Loaded) -> String {
             plural(warnings, "warning")
         ),
     }
-}
-
-fn print_text(out: &mut impl Write, reports: &[Loaded], style: Style) -> std::io::Result<()> {
-    for loaded in reports {
-        for d in &loaded.diagnostics {
-            writeln!(out, "{}", diagnostics::render(&loaded.file, d, style))?;
-        }
-    }
-    for loaded in reports {
-        writeln!(out, "{}", summary(loaded))?;
-    }
-    Ok(())
-}
-
-fn print_json(
-    out: &mut impl Write,
-    reports: &[Loaded],
-    strict: bool,
-    failed: bool,
-) -> std::io::Result<()> {
-    let files: Vec<_> = reports
-        .iter()
-        .map(|l| {
-            let (nodes, endings) = l
-                .playable
-                .as_ref()
-                .map(|p| p.scenario())
-                .map_or((None, None), |s| (Some(s.nodes.len()), Some(s.endings.len())));
-            serde_json::json!({
-                "file": l.file.path.display().to_string(),
-                "ok": l.errors() == 0 && !(strict && l.warnings() > 0),
-                "errors": l.errors(),
-                "warnings": l.warnings(),
-                "nodes": nodes,
-                "endings": endings,
-                "diagnostics": l.diagnostics.iter().map(|d| diagnostics::to_json(&l.file, d)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({ "ok": !failed, "files": files });
-    writeln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?
-    )
 }

@@ -5,9 +5,11 @@
 mod app;
 mod check;
 mod graph;
+mod lint;
 mod new;
 mod play;
 mod replay;
+mod report;
 pub(crate) mod scenario_file;
 mod show;
 
@@ -39,6 +41,9 @@ enum Command {
     Check(check::Args),
     /// Write a new scenario file to start from: a short, complete, commented example.
     New(new::Args),
+    /// Look for teaching problems in scenarios: give-aways, decisions without a defensible
+    /// runner-up, codes and endings that contradict the scores (docs/lint.md).
+    Lint(lint::Args),
     /// Play a scenario in the terminal, then read the debrief.
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
@@ -67,6 +72,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::New(args)) => new::run(args),
+        Some(Command::Lint(args)) => lint::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Graph(args)) => graph::run(args),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use attune_author::template;
 
-use super::check::SCENARIO_EXTENSION;
+use super::scenario_file::SCENARIO_EXTENSION;
 use super::exit;
 
 #[derive(Debug, clap::Args)]

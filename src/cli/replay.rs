@@ -12,8 +12,8 @@ use attune_core::engine::Status;
 use attune_core::results::{self, RunResult};
 use attune_core::scoring::{Scorecard, SkillScore};
 
-use super::check::SCENARIO_EXTENSION;
 use super::exit;
+use super::scenario_file::SCENARIO_EXTENSION;
 use super::scenario_file::load_checked;
 
 #[derive(Debug, clap::Args)]

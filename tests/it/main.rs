@@ -6,6 +6,7 @@ mod app;
 mod check;
 mod docs;
 mod graph;
+mod lint;
 mod new;
 mod papercuts;
 mod play;

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod export;
+pub mod lint;
 pub mod show;
 pub mod start_at;
 pub mod template;

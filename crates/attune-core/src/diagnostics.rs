@@ -54,10 +54,24 @@ pub enum Code {
     AllChoicesConditional,
     EmptyBranch,
     NoCueToNotice,
+    // Teaching quality (`attune lint`, in the attune-author crate): warnings unless `--strict`.
+    LongestIsBest,
+    OnlyHedgedIsBest,
+    QuestionNeverBest,
+    NoNearMiss,
+    TiedBest,
+    SingleReply,
+    CueNotNoticed,
+    BestNotBestOnSkill,
+    CodeContradictsScore,
+    EndingContradictsChoices,
+    EngagedAfterPoorReplies,
+    RandomPlayerDoesWell,
+    SameReplyScoredDifferently,
 }
 
 impl Code {
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 42] = [
         Code::Syntax,
         Code::PastedText,
         Code::NotText,
@@ -87,6 +101,19 @@ impl Code {
         Code::AllChoicesConditional,
         Code::EmptyBranch,
         Code::NoCueToNotice,
+        Code::LongestIsBest,
+        Code::OnlyHedgedIsBest,
+        Code::QuestionNeverBest,
+        Code::NoNearMiss,
+        Code::TiedBest,
+        Code::SingleReply,
+        Code::CueNotNoticed,
+        Code::BestNotBestOnSkill,
+        Code::CodeContradictsScore,
+        Code::EndingContradictsChoices,
+        Code::EngagedAfterPoorReplies,
+        Code::RandomPlayerDoesWell,
+        Code::SameReplyScoredDifferently,
     ];
 
     /// The stable kebab-case name printed as `error[code]`.
@@ -121,6 +148,19 @@ impl Code {
             Code::AllChoicesConditional => "all-choices-conditional",
             Code::EmptyBranch => "empty-branch",
             Code::NoCueToNotice => "no-cue-to-notice",
+            Code::LongestIsBest => "longest-is-best",
+            Code::OnlyHedgedIsBest => "only-hedged-is-best",
+            Code::QuestionNeverBest => "question-never-best",
+            Code::NoNearMiss => "no-near-miss",
+            Code::TiedBest => "tied-best",
+            Code::SingleReply => "single-reply",
+            Code::CueNotNoticed => "cue-not-noticed",
+            Code::BestNotBestOnSkill => "best-not-best-on-skill",
+            Code::CodeContradictsScore => "code-contradicts-score",
+            Code::EndingContradictsChoices => "ending-contradicts-choices",
+            Code::EngagedAfterPoorReplies => "engaged-after-poor-replies",
+            Code::RandomPlayerDoesWell => "random-player-does-well",
+            Code::SameReplyScoredDifferently => "same-reply-scored-differently",
         }
     }
 }
@@ -301,7 +341,7 @@ fn render_human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
                 .chain(d.secondary.iter().map(|l| label(l, false))),
         );
     if let Some(help) = &d.help {
-        diagnostic = diagnostic.with_help(help.clone());
+        diagnostic = diagnostic.with_help(glue_code_spans(help));
     }
     let report = miette::Report::new(diagnostic).with_source_code(
         NamedSource::new(file.path.display().to_string(), file.text.clone()).with_language("ron"),
@@ -314,12 +354,33 @@ fn render_human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        // Lines break at spaces only, and never inside `code` (see `glue_code_spans`), so a
+        // path, an id or a whole `attune play …` command in help survives copy and paste.
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         // Rendering only fails on a formatter error; the short form still says everything.
         let _ = write!(out, "{}", render_short(file, d));
     }
-    out
+    out.replace(GLUE, " ")
+}
+
+/// Stands in for a space inside `code` while help is wrapped, so no line breaks there.
+const GLUE: char = '\u{00A0}';
+
+/// The help text with the spaces inside backticks glued; `render_human` turns them back.
+fn glue_code_spans(help: &str) -> String {
+    let mut inside = false;
+    help.chars()
+        .map(|c| {
+            if c == '`' {
+                inside = !inside;
+            }
+            if inside && c == ' ' { GLUE } else { c }
+        })
+        .collect()
 }
 
 fn render_excerpt(file: &SourceFile, d: &Diagnostic, line_start: usize, line_end: usize) -> String {
@@ -432,6 +493,18 @@ mod tests {
             undocumented.is_empty() && unknown.is_empty(),
             "codes missing from docs/scenario-format.md: {undocumented:?}; documented codes that do not exist: {unknown:?}"
         );
+    }
+
+    #[test]
+    fn commands_in_help_are_never_split_across_lines() {
+        let command = "attune play scenarios/a-long-name.scenario.ron --choices first.one,second-node.two,third.three,fourth.four";
+        let file = super::SourceFile::new("a.scenario.ron", "(id: \"a\")".to_owned());
+        let d = super::Diagnostic::warning(Code::TiedBest, "m", super::Span::new(5..8)).help(
+            format!("a sentence long enough to push what follows to the end of the line: `{command}`, then more words"),
+        );
+        let out = super::render(&file, &d, super::Style::Human { color: false });
+        assert!(out.contains(command), "{out}");
+        assert!(!out.contains(super::GLUE), "{out}");
     }
 
     #[test]
