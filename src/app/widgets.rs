@@ -234,16 +234,9 @@ fn cue_label(cue: &Cue) -> &'static str {
 
 pub fn emotion_word(emotion: Emotion) -> &'static str {
     match emotion {
+        // "looks neutral" reads as a judgement; "composed" is what the portrait shows.
         Emotion::Neutral => "composed",
-        Emotion::Sad => "sad",
-        Emotion::Tearful => "tearful",
-        Emotion::Anxious => "anxious",
-        Emotion::Angry => "angry",
-        Emotion::Guarded => "guarded",
-        Emotion::Ashamed => "ashamed",
-        Emotion::Flat => "flat",
-        Emotion::Relieved => "relieved",
-        Emotion::Hopeful => "hopeful",
+        other => other.label(),
     }
 }
 

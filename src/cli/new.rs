@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use attune_author::template;
 
-use super::scenario_file::SCENARIO_EXTENSION;
 use super::exit;
+use super::scenario_file::SCENARIO_EXTENSION;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

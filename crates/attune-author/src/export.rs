@@ -825,19 +825,8 @@ fn wrapped(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
-    const TOM: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../scenarios/grief-eleven-weeks.scenario.ron"
-    );
-
-    fn tom() -> Arc<Playable> {
-        attune_core::load_file(TOM.as_ref(), None)
-            .unwrap()
-            .playable
-            .unwrap()
-    }
+    use crate::testing::tom;
 
     #[test]
     fn the_map_has_every_vertex_and_edge_of_the_graph() {

@@ -9,3 +9,25 @@ pub mod show;
 pub mod start_at;
 pub mod template;
 pub mod walks;
+
+/// What the unit tests share: the shipped scenarios they read.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::Arc;
+
+    use attune_core::Playable;
+
+    /// Tom's file: the shipped grief scenario.
+    pub(crate) const TOM: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/grief-eleven-weeks.scenario.ron"
+    );
+
+    /// Tom, checked.
+    pub(crate) fn tom() -> Arc<Playable> {
+        attune_core::load_file(TOM.as_ref(), None)
+            .unwrap()
+            .playable
+            .unwrap()
+    }
+}

@@ -385,19 +385,8 @@ fn signed(n: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
-    const TOM: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../scenarios/grief-eleven-weeks.scenario.ron"
-    );
-
-    fn tom() -> Arc<Playable> {
-        attune_core::load_file(TOM.as_ref(), None)
-            .unwrap()
-            .playable
-            .unwrap()
-    }
+    use crate::testing::{TOM, tom};
 
     #[test]
     fn a_client_node_shows_every_wording_and_reply() {

@@ -61,17 +61,7 @@ pub fn random_walk(playable: &Arc<Playable>, seed: u64, step_limit: u32) -> Walk
 mod tests {
     use super::*;
 
-    const TOM: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../scenarios/grief-eleven-weeks.scenario.ron"
-    );
-
-    fn tom() -> Arc<Playable> {
-        attune_core::load_file(TOM.as_ref(), None)
-            .unwrap()
-            .playable
-            .unwrap()
-    }
+    use crate::testing::tom;
 
     #[test]
     fn walks_end_and_are_reproducible_from_their_seed() {
