@@ -8,6 +8,7 @@ use ron::error::{Error as RonError, SpannedError};
 use crate::assets::AssetCatalog;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
+use crate::limits::{SCENARIO_FILE_BYTES, human_bytes};
 use crate::model::{Scenario, ron_options};
 use crate::playable::Playable;
 use crate::span::{Span, with_source};
@@ -38,6 +39,10 @@ pub fn load_bytes(
     assets: Option<&AssetCatalog>,
 ) -> Loaded {
     let path = path.into();
+    if bytes.len() as u64 > SCENARIO_FILE_BYTES {
+        // Spans are 32-bit and every check is sized for files people write: refuse, unread.
+        return too_large(path, bytes.len() as u64);
+    }
     match String::from_utf8(bytes) {
         Ok(text) => load_str(path, text, assets),
         Err(err) => {
@@ -58,18 +63,45 @@ pub fn load_bytes(
     }
 }
 
+/// Reads and checks a scenario file. Err if it cannot be read, is not a regular file (a folder,
+/// a named pipe, a device) or is larger than [`SCENARIO_FILE_BYTES`]: none of those is read.
 pub fn load_file(path: &Path, assets: Option<&AssetCatalog>) -> std::io::Result<Loaded> {
-    Ok(load_bytes(path, std::fs::read(path)?, assets))
+    Ok(load_bytes(
+        path,
+        crate::files::read_limited(path, SCENARIO_FILE_BYTES)?,
+        assets,
+    ))
 }
 
 pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCatalog>) -> Loaded {
     load_source(SourceFile::new(path, text), assets)
 }
 
+fn too_large(path: PathBuf, size: u64) -> Loaded {
+    let diagnostic = Diagnostic::error(
+        Code::TooLarge,
+        format!(
+            "this file is {}, larger than the {} a scenario may be",
+            human_bytes(size),
+            human_bytes(SCENARIO_FILE_BYTES)
+        ),
+        Span::default(),
+    )
+    .help("a long scenario is a few hundred kilobytes: is this the right file? Split a very large one into several scenarios");
+    Loaded {
+        file: SourceFile::new(path, String::new()),
+        playable: None,
+        diagnostics: vec![diagnostic],
+    }
+}
+
 /// A UTF-8 byte order mark, which some editors (Notepad, Word's "plain text") put at the start.
 const BOM: char = '\u{FEFF}';
 
 pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
+    if file.text.len() as u64 > SCENARIO_FILE_BYTES {
+        return too_large(file.path, file.text.len() as u64);
+    }
     // A byte order mark at the start is not a mistake: the file is read without it, so lines and
     // columns are the ones an editor shows.
     let file = if file.text.starts_with(BOM) {
@@ -145,6 +177,21 @@ fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
     let start = file.offset(err.span.start.line, err.span.start.col);
     let end = file.offset(err.span.end.line, err.span.end.col).max(start);
     let span = Span::new(start..end);
+    if err.code == RonError::IntegerOutOfBounds {
+        // ron says "out of bounds" for a negative number where only zero or more fit, too.
+        let minus = file.text[..start]
+            .trim_end()
+            .strip_suffix('-')
+            .map(str::len);
+        if let Some(minus) = minus.or(file.text[start..].starts_with('-').then_some(start)) {
+            return Diagnostic::error(
+                Code::Syntax,
+                "this number cannot be negative here",
+                Span::new(minus..end.max(minus + 1)),
+            )
+            .help("write a whole number of zero or more");
+        }
+    }
     let (message, help) = crate::ron_errors::describe(&err.code);
     let d = Diagnostic::error(Code::Syntax, message, span);
     match help {
