@@ -11,6 +11,7 @@ use crate::condition::{self, Condition, Satisfiability, StateNames};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::graph::{Edge, Graph, Vertex, Via};
 use crate::ids::{ChoiceId, NodeId};
+use crate::limits;
 use crate::model::{Choice, FORMAT_VERSION, Node, Scenario, Variable};
 use crate::playable::{
     BranchIx, BranchLinks, ChoiceLinks, ClientIx, Effect, EndingIx, NodeLinks, Playable, Resolved,
@@ -35,6 +36,7 @@ pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> C
     checker.metadata(&scenario, assets);
     let variables = checker.variables(&scenario);
     let flags: Vec<Spanned<String>> = checker.flags(&scenario, &variables);
+    checker.state_limit(&variables, &flags);
     let (ids, duplicate_spans) = checker.ids(&scenario);
     let pending = checker.nodes(&scenario, &ids, &variables, &flags);
     drop(ids);
@@ -116,14 +118,20 @@ impl Pending {
                 }
             };
             match node {
+                // Positions past the 16-bit range are over the limits, reported as errors: such a
+                // scenario never becomes playable, so leaving those links out changes nothing.
                 PendingNode::Client(choices) => {
                     for (i, c) in choices.iter().enumerate() {
-                        add(c.next, Via::Choice(i as u16));
+                        if let Ok(i) = u16::try_from(i) {
+                            add(c.next, Via::Choice(i));
+                        }
                     }
                 }
                 PendingNode::Branch { rules, otherwise } => {
                     for (i, (_, next)) in rules.iter().enumerate() {
-                        add(*next, Via::Rule(i as u16));
+                        if let Ok(i) = u16::try_from(i) {
+                            add(*next, Via::Rule(i));
+                        }
                     }
                     add(*otherwise, Via::Otherwise);
                 }
@@ -192,6 +200,40 @@ impl<'s> Ids<'s> {
     }
 }
 
+/// Variables and flags by name, as the 16-bit indices effects and conditions hold.
+struct StateIndex<'n> {
+    variables: HashMap<&'n str, u16>,
+    flags: HashMap<&'n str, u16>,
+    variable_names: &'n [&'n str],
+    flag_names: &'n [&'n str],
+}
+
+/// Positions by name; names past the 16-bit range are over [`limits::STATE_NAMES`], an error
+/// already reported, and left out.
+fn index_of<'n>(names: &[&'n str]) -> HashMap<&'n str, u16> {
+    names
+        .iter()
+        .enumerate()
+        .map_while(|(i, name)| Some((*name, u16::try_from(i).ok()?)))
+        .collect()
+}
+
+/// How many names a help line lists before saying how many more there are.
+const LISTED_NAMES: usize = 12;
+
+/// `12,345`: counts in messages, as a lecturer would write them.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
@@ -201,6 +243,32 @@ fn is_identifier(name: &str) -> bool {
 impl<'t> Checker<'t> {
     fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
+    }
+
+    /// Reports `whose` holding more than `limit` `things` (at the first one over the limit).
+    fn at_most(
+        &mut self,
+        spans: impl ExactSizeIterator<Item = Span>,
+        limit: usize,
+        whose: &str,
+        things: &str,
+        help: &str,
+    ) {
+        let count = spans.len();
+        if let Some(first_over) = spans.into_iter().nth(limit) {
+            self.push(
+                Diagnostic::error(
+                    Code::TooMany,
+                    format!(
+                        "{whose} has {} {things}; the most is {limit}",
+                        thousands(count)
+                    ),
+                    first_over,
+                )
+                .label("this one is over the limit")
+                .help(help),
+            );
+        }
     }
 
     fn non_empty(&mut self, text: &Spanned<String>, what: &str) {
@@ -306,6 +374,7 @@ impl<'t> Checker<'t> {
 
     fn variables(&mut self, s: &Scenario) -> Vec<Variable> {
         let mut variables: Vec<Variable> = Vec::new();
+        let mut declared: HashMap<&str, Span> = HashMap::with_capacity(s.state.variables.len());
         for v in &s.state.variables {
             if !is_identifier(&v.name) {
                 self.push(
@@ -317,7 +386,7 @@ impl<'t> Checker<'t> {
                     .help("use lowercase letters, digits and `_`, starting with a letter, e.g. \"openness\""),
                 );
             }
-            if let Some(first) = variables.iter().find(|f| f.name.value == v.name.value) {
+            if let Some(&first) = declared.get(v.name.as_str()) {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateId,
@@ -325,10 +394,11 @@ impl<'t> Checker<'t> {
                         v.name.span,
                     )
                     .label("declared again here")
-                    .also(first.name.span, "first declared here"),
+                    .also(first, "first declared here"),
                 );
                 continue;
             }
+            declared.insert(v.name.as_str(), v.name.span);
             if v.min.value > v.max.value {
                 self.push(
                     Diagnostic::error(
@@ -357,7 +427,7 @@ impl<'t> Checker<'t> {
             variables.push(v.clone());
         }
         for builtin in Variable::builtin() {
-            if !variables.iter().any(|v| v.name.value == builtin.name.value) {
+            if !declared.contains_key(builtin.name.as_str()) {
                 variables.push(builtin);
             }
         }
@@ -366,6 +436,11 @@ impl<'t> Checker<'t> {
 
     fn flags(&mut self, s: &Scenario, variables: &[Variable]) -> Vec<Spanned<String>> {
         let mut flags: Vec<Spanned<String>> = Vec::new();
+        // Variables and flags share one set of names.
+        let mut declared: HashMap<&str, Span> = variables
+            .iter()
+            .map(|v| (v.name.as_str(), v.name.span))
+            .collect();
         for f in &s.state.flags {
             if !is_identifier(f) {
                 self.push(
@@ -373,12 +448,7 @@ impl<'t> Checker<'t> {
                         .help("use lowercase letters, digits and `_`, starting with a letter, e.g. \"felt_judged\""),
                 );
             }
-            let earlier = flags
-                .iter()
-                .chain(variables.iter().map(|v| &v.name))
-                .find(|g| g.value == f.value)
-                .map(|g| g.span);
-            if let Some(first) = earlier {
+            if let Some(&first) = declared.get(f.as_str()) {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateId,
@@ -391,9 +461,41 @@ impl<'t> Checker<'t> {
                 );
                 continue;
             }
+            declared.insert(f.as_str(), f.span);
             flags.push(f.clone());
         }
         flags
+    }
+
+    /// Variables and flags are 16-bit indices: past the limit, the first name over it is an error.
+    fn state_limit(&mut self, variables: &[Variable], flags: &[Spanned<String>]) {
+        let count = variables.len() + flags.len();
+        if count <= limits::STATE_NAMES {
+            return;
+        }
+        // Declared variables come first (the built-ins have no place in the file), then flags.
+        let declared = variables
+            .iter()
+            .map(|v| &v.name)
+            .filter(|n| n.span != Span::default());
+        let first_over = declared
+            .chain(flags)
+            .nth(limits::STATE_NAMES)
+            .or(flags.last())
+            .map_or(Span::default(), |n| n.span);
+        self.push(
+            Diagnostic::error(
+                Code::TooMany,
+                format!(
+                    "this scenario declares {} state variables and flags; the most is {}",
+                    thousands(count),
+                    thousands(limits::STATE_NAMES)
+                ),
+                first_over,
+            )
+            .label("this one is over the limit")
+            .help("a scenario needs only the flags and variables its conditions test: remove the ones nothing uses"),
+        );
     }
 
     fn ids<'s>(&mut self, s: &'s Scenario) -> (Ids<'s>, HashSet<Span>) {
@@ -538,6 +640,11 @@ impl<'t> Checker<'t> {
         );
         d = match suggest::nearest(name, names.iter().copied()) {
             Some(near) => d.help(format!("did you mean `{near}`?")),
+            None if names.len() > LISTED_NAMES => d.help(format!(
+                "declare it under `state` ({kind}s: {}, and {} more)",
+                names[..LISTED_NAMES].join(", "),
+                names.len() - LISTED_NAMES
+            )),
             None => d.help(format!(
                 "declare it under `state` ({kind}s: {})",
                 names.join(", ")
@@ -565,14 +672,20 @@ impl<'t> Checker<'t> {
             .collect();
         let flag_names: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
         let var_names: Vec<&str> = var_table.iter().map(|v| v.0).collect();
+        let state = StateIndex {
+            variables: index_of(&var_names),
+            flags: index_of(&flag_names),
+            variable_names: &var_names,
+            flag_names: &flag_names,
+        };
         let mut flags_ever_set = vec![false; flags.len()];
         let mut misspelt_set = false;
         for node in &s.nodes {
             if let Node::Client(n) = node {
                 for c in &n.choices {
                     for f in &c.set {
-                        match flag_names.iter().position(|n| *n == f.as_str()) {
-                            Some(i) => flags_ever_set[i] = true,
+                        match state.flags.get(f.as_str()) {
+                            Some(&i) => flags_ever_set[usize::from(i)] = true,
                             // A misspelt flag is reported as unknown; don't also call the
                             // flag it was meant to be "never set".
                             None => misspelt_set = true,
@@ -584,24 +697,32 @@ impl<'t> Checker<'t> {
         if misspelt_set {
             flags_ever_set.fill(true);
         }
-        let names = StateNames {
-            variables: &var_table,
-            flags: &flag_names,
-            flags_ever_set: &flags_ever_set,
-        };
+        let names = StateNames::new(&var_table, &flag_names, &flags_ever_set);
 
         let start = self.resolve(ids, &s.start);
         if let Some(Target::Ending(_)) = start {
+            let first_client = s.nodes.iter().find_map(|n| match n {
+                Node::Client(c) => Some(c.id.as_str()),
+                Node::Branch(_) => None,
+            });
             self.push(
                 Diagnostic::error(
                     Code::BadStart,
                     "the scenario starts at an ending",
                     s.start.span,
                 )
-                .help("`start` names the client node the session opens with"),
+                .help(match first_client {
+                    Some(id) => {
+                        format!("`start` names the client node the session opens with, e.g. `{id}`")
+                    }
+                    None => "`start` names the client node the session opens with".to_owned(),
+                }),
             );
+            // One mistake: with no real start, every node would also be reported unreachable.
+            pending.start = None;
+        } else {
+            pending.start = start;
         }
-        pending.start = start;
 
         let mut choice_ids: HashMap<ChoiceId, (Span, bool)> = HashMap::new();
         for (position, node) in s.nodes.iter().enumerate() {
@@ -609,6 +730,20 @@ impl<'t> Checker<'t> {
                 Node::Client(n) => {
                     pending.client_positions.push(position as Vertex);
                     let mut choices = Vec::with_capacity(n.choices.len());
+                    self.at_most(
+                        n.choices.iter().map(|c| c.reply.span),
+                        limits::CHOICES_PER_NODE,
+                        &format!("the client node `{}`", n.id.value),
+                        "choices",
+                        "a trainee weighs a handful of replies at a time: split the moment into two nodes, or keep the strongest and the most telling mistakes",
+                    );
+                    self.at_most(
+                        n.says.iter().map(|l| l.span),
+                        limits::WORDINGS_PER_NODE,
+                        &format!("the client node `{}`", n.id.value),
+                        "wordings of its line",
+                        "a few wordings of the same line are enough to vary replays",
+                    );
                     if n.says.is_empty() {
                         self.push(
                             Diagnostic::error(Code::NoLines, "this client node has no line", n.id.span)
@@ -667,20 +802,19 @@ impl<'t> Checker<'t> {
                         } else {
                             choice_ids.insert(id.clone(), (span, choice.id.is_some()));
                         }
-                        choices.push(self.choice(
-                            choice,
-                            id,
-                            ids,
-                            &names,
-                            &var_names,
-                            &flag_names,
-                            has_cue,
-                        ));
+                        choices.push(self.choice(choice, id, ids, &names, &state, has_cue));
                     }
                     pending.nodes.push(PendingNode::Client(choices));
                 }
                 Node::Branch(b) => {
                     pending.branch_positions.push(position as Vertex);
+                    self.at_most(
+                        b.rules.iter().map(|r| r.when.span),
+                        limits::RULES_PER_BRANCH,
+                        &format!("the branch `{}`", b.id.value),
+                        "rules",
+                        "split the decision over several branches, each leading to the next with `otherwise`",
+                    );
                     let rules = b
                         .rules
                         .iter()
@@ -709,15 +843,13 @@ impl<'t> Checker<'t> {
         pending
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn choice(
         &mut self,
         c: &Choice,
         id: ChoiceId,
         ids: &Ids,
         names: &StateNames,
-        var_names: &[&str],
-        flag_names: &[&str],
+        state: &StateIndex,
         node_has_cue: bool,
     ) -> PendingChoice {
         self.non_empty(&c.reply, "the trainee's reply");
@@ -759,22 +891,19 @@ impl<'t> Checker<'t> {
         }
         let mut effects = Vec::new();
         for (name, delta) in &c.change {
-            match var_names.iter().position(|v| *v == name.as_str()) {
-                Some(i) => effects.push(Effect::Add {
-                    variable: i as u16,
+            match state.variables.get(name.as_str()) {
+                Some(&variable) => effects.push(Effect::Add {
+                    variable,
                     delta: delta.value,
                 }),
-                None => self.unknown_state(name, "variable", var_names),
+                None => self.unknown_state(name, "variable", state.variable_names),
             }
         }
         for (list, value) in [(&c.set, true), (&c.clear, false)] {
             for flag in list {
-                match flag_names.iter().position(|f| *f == flag.as_str()) {
-                    Some(i) => effects.push(Effect::Set {
-                        flag: i as u16,
-                        value,
-                    }),
-                    None => self.unknown_state(flag, "flag", flag_names),
+                match state.flags.get(flag.as_str()) {
+                    Some(&flag) => effects.push(Effect::Set { flag, value }),
+                    None => self.unknown_state(flag, "flag", state.flag_names),
                 }
             }
         }

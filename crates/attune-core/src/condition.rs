@@ -4,6 +4,7 @@
 //! `expr := and ("or" | "||") ...`, `and := not ("and" | "&&") ...`, `not := ("not" | "!") not | atom`,
 //! `atom := "(" expr ")" | flag | variable op integer`, `op := >= <= > < == !=`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A resolved condition: variables and flags are indices into the scenario's state tables.
@@ -414,19 +415,60 @@ pub fn parse(text: &str) -> Result<Expr, ConditionError> {
 
 /// What a condition may refer to.
 pub struct StateNames<'a> {
-    pub variables: &'a [(&'a str, i32, i32)],
-    pub flags: &'a [&'a str],
+    variables: &'a [(&'a str, i32, i32)],
+    flags: &'a [&'a str],
     /// Flags that some choice sets (a flag nobody sets stays false).
-    pub flags_ever_set: &'a [bool],
+    flags_ever_set: &'a [bool],
+    /// Every name, hashed: a scenario may declare thousands, and every condition looks them up.
+    index: HashMap<&'a str, Name>,
 }
 
-impl StateNames<'_> {
-    fn variable(&self, name: &str) -> Option<usize> {
-        self.variables.iter().position(|(n, _, _)| *n == name)
+#[derive(Debug, Clone, Copy)]
+enum Name {
+    Variable(u16),
+    Flag(u16),
+}
+
+impl<'a> StateNames<'a> {
+    /// `variables` as (name, min, max). Names past the 16-bit index range are left out: the
+    /// checks report a scenario with that many as an error before any condition matters.
+    pub fn new(
+        variables: &'a [(&'a str, i32, i32)],
+        flags: &'a [&'a str],
+        flags_ever_set: &'a [bool],
+    ) -> Self {
+        let mut index = HashMap::with_capacity(variables.len() + flags.len());
+        // The checks declare each name once (a name used twice is reported and left out).
+        for (i, name) in flags.iter().enumerate() {
+            if let Ok(i) = u16::try_from(i) {
+                index.insert(*name, Name::Flag(i));
+            }
+        }
+        for (i, (name, _, _)) in variables.iter().enumerate() {
+            if let Ok(i) = u16::try_from(i) {
+                index.insert(*name, Name::Variable(i));
+            }
+        }
+        StateNames {
+            variables,
+            flags,
+            flags_ever_set,
+            index,
+        }
     }
 
-    fn flag(&self, name: &str) -> Option<usize> {
-        self.flags.iter().position(|n| *n == name)
+    fn variable(&self, name: &str) -> Option<u16> {
+        match self.index.get(name) {
+            Some(Name::Variable(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    fn flag(&self, name: &str) -> Option<u16> {
+        match self.index.get(name) {
+            Some(Name::Flag(i)) => Some(*i),
+            _ => None,
+        }
     }
 
     fn all_names(&self) -> impl Iterator<Item = &str> {
@@ -452,7 +494,7 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
     match expr {
         Expr::Name(at, name) => {
             if let Some(f) = names.flag(name) {
-                Condition::Flag(f as u16)
+                Condition::Flag(f)
             } else if names.variable(name).is_some() {
                 errors.push(
                     ConditionError::new(at.clone(), format!("`{name}` is a number, not a flag"))
@@ -472,7 +514,7 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
         } => {
             if let Some(v) = names.variable(name) {
                 Condition::Compare {
-                    variable: v as u16,
+                    variable: v,
                     op: *op,
                     value: *value,
                 }
@@ -535,7 +577,7 @@ type Impossible = (Range<usize>, String);
 fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Impossible> {
     match expr {
         Expr::Name(at, name) => match names.flag(name) {
-            Some(f) if !negated && !names.flags_ever_set[f] => Err((
+            Some(f) if !negated && !names.flags_ever_set[usize::from(f)] => Err((
                 at.clone(),
                 format!("no choice ever sets `{name}`, so it is never true"),
             )),
@@ -550,7 +592,7 @@ fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Imposs
             let Some(v) = names.variable(name) else {
                 return Ok(());
             };
-            let (_, lo, hi) = names.variables[v];
+            let (_, lo, hi) = names.variables[usize::from(v)];
             let op = if negated { op.negated() } else { *op };
             match op.narrow(lo, hi, *value) {
                 Some(_) => Ok(()),
@@ -581,11 +623,8 @@ fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Imposs
 /// All of `parts` (each negated if `negated`) must hold at once: each must be possible and the
 /// comparisons on one variable must leave some value in its range.
 fn possible_together(parts: &[Expr], negated: bool, names: &StateNames) -> Result<(), Impossible> {
-    let mut ranges: Vec<Option<(i32, i32)>> = names
-        .variables
-        .iter()
-        .map(|&(_, lo, hi)| Some((lo, hi)))
-        .collect();
+    // Only the variables these parts compare: a scenario may declare thousands.
+    let mut ranges: HashMap<u16, Option<(i32, i32)>> = HashMap::new();
     for part in parts {
         possible(part, negated, names)?;
         if let Expr::Compare {
@@ -597,14 +636,18 @@ fn possible_together(parts: &[Expr], negated: bool, names: &StateNames) -> Resul
             && let Some(v) = names.variable(name)
         {
             let op = if negated { op.negated() } else { *op };
-            let narrowed = ranges[v].and_then(|(lo, hi)| op.narrow(lo, hi, *value));
+            let range = ranges.entry(v).or_insert_with(|| {
+                let (_, lo, hi) = names.variables[usize::from(v)];
+                Some((lo, hi))
+            });
+            let narrowed = range.and_then(|(lo, hi)| op.narrow(lo, hi, *value));
             if narrowed.is_none() {
                 return Err((
                     span.clone(),
                     format!("together with the other comparisons of `{name}`, this is never true"),
                 ));
             }
-            ranges[v] = narrowed;
+            *range = narrowed;
         }
     }
     Ok(())
@@ -615,11 +658,11 @@ mod tests {
     use super::*;
 
     fn names() -> StateNames<'static> {
-        StateNames {
-            variables: &[("trust", 0, 10), ("distress", 0, 10)],
-            flags: &["felt_judged", "never_set"],
-            flags_ever_set: &[true, false],
-        }
+        StateNames::new(
+            &[("trust", 0, 10), ("distress", 0, 10)],
+            &["felt_judged", "never_set"],
+            &[true, false],
+        )
     }
 
     fn eval(text: &str, trust: i32, judged: bool) -> bool {
