@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use attune_core::assets::AssetCatalog;
 use attune_core::diagnostics::{self, Style};
+use attune_core::text::one_line;
 use attune_core::{Loaded, load_file};
 
 use super::exit;
@@ -32,16 +33,15 @@ enum Format {
     Json,
 }
 
-pub const SCENARIO_EXTENSION: &str = ".scenario.ron";
+pub const SCENARIO_EXTENSION: &str = attune_core::files::SCENARIO_EXTENSION;
 
 pub fn run(args: Args) -> u8 {
-    let files = match collect_files(&args.paths) {
-        Ok(files) => files,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE;
-        }
-    };
+    // A path that cannot be checked is reported and the others are still checked.
+    let Collected {
+        files,
+        mut bad_argument,
+        mut skipped,
+    } = collect_files(&args.paths);
     let explicit_assets = match &args.assets {
         Some(dir) => match AssetCatalog::from_dir(dir) {
             Ok(catalog) => Some(catalog),
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> u8 {
     };
 
     let mut reports = Vec::new();
-    for path in &files {
+    for (path, named) in &files {
         let found_assets;
         let assets = match &explicit_assets {
             Some(catalog) => Some(catalog),
@@ -69,10 +69,17 @@ pub fn run(args: Args) -> u8 {
         match load_file(path, assets) {
             Ok(loaded) => reports.push(loaded),
             Err(err) => {
-                eprintln!("error: cannot read {}: {err}", path.display());
-                return exit::USAGE;
+                eprintln!("error: cannot read {}: {err}", shown(path));
+                if *named {
+                    bad_argument = true;
+                } else {
+                    skipped = true;
+                }
             }
         }
+    }
+    if reports.is_empty() && bad_argument {
+        return exit::USAGE;
     }
 
     let failed = |l: &Loaded| l.errors() > 0 || (args.strict && l.warnings() > 0);
@@ -93,49 +100,76 @@ pub fn run(args: Args) -> u8 {
             eprintln!("error: {err}");
         }
     }
-    if any_failed { exit::PROBLEMS } else { exit::OK }
+    if bad_argument {
+        exit::USAGE
+    } else if any_failed || skipped {
+        exit::PROBLEMS
+    } else {
+        exit::OK
+    }
+}
+
+/// A path as printed: control characters in a file name cannot steer the terminal.
+fn shown(path: &Path) -> String {
+    one_line(&path.display().to_string()).into_owned()
+}
+
+struct Collected {
+    /// Each file, and whether it was named on the command line (rather than found in a folder).
+    files: Vec<(PathBuf, bool)>,
+    /// A path on the command line could not be read, or is a folder without scenarios.
+    bad_argument: bool,
+    /// Something in a folder could not be read (each is reported).
+    skipped: bool,
 }
 
 /// Files named directly, and `*.scenario.ron` files under folders, sorted within each folder.
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
+/// Problems are reported on stderr as they are found; the rest is still collected.
+fn collect_files(paths: &[PathBuf]) -> Collected {
+    let mut collected = Collected {
+        files: Vec::new(),
+        bad_argument: false,
+        skipped: false,
+    };
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-        if meta.is_dir() {
-            let before = files.len();
-            walk(path, &mut files)
-                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-            if files.len() == before {
-                return Err(format!(
-                    "no *{SCENARIO_EXTENSION} files in {}",
-                    path.display()
-                ));
+        // Does not open the path, so a named pipe cannot block here.
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                eprintln!("error: cannot read {}: {err}", shown(path));
+                collected.bad_argument = true;
+                continue;
             }
-        } else {
-            files.push(path.clone());
+        };
+        if !meta.is_dir() {
+            collected.files.push((path.clone(), true));
+            continue;
+        }
+        match attune_core::files::files_under(path, SCENARIO_EXTENSION) {
+            Ok(found) => {
+                for skipped in &found.skipped {
+                    eprintln!(
+                        "error: cannot read {}: {}; it is skipped",
+                        shown(&skipped.path),
+                        skipped.why
+                    );
+                }
+                collected.skipped |= !found.skipped.is_empty();
+                if found.files.is_empty() && found.skipped.is_empty() {
+                    eprintln!("error: no *{SCENARIO_EXTENSION} files in {}", shown(path));
+                    collected.bad_argument = true;
+                }
+                collected
+                    .files
+                    .extend(found.files.into_iter().map(|f| (f, false)));
+            }
+            Err(err) => {
+                eprintln!("error: cannot read {}: {err}", shown(path));
+                collected.bad_argument = true;
+            }
         }
     }
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(SCENARIO_EXTENSION))
-        {
-            files.push(path);
-        }
-    }
-    Ok(())
+    collected
 }
 
 /// The portraits in the nearest `assets/` folder above a scenario file, if there is one.
@@ -159,7 +193,7 @@ fn summary(loaded: &Loaded) -> String {
             format!(
                 "{} {}: {}, {}, {}, {}",
                 if warnings == 0 { "ok  " } else { "warn" },
-                loaded.file.path.display(),
+                shown(&loaded.file.path),
                 plural(s.nodes.len(), "node"),
                 plural(choices, "choice"),
                 plural(s.endings.len(), "ending"),
@@ -168,7 +202,7 @@ fn summary(loaded: &Loaded) -> String {
         }
         None => format!(
             "FAIL {}: {}, {}",
-            loaded.file.path.display(),
+            shown(&loaded.file.path),
             plural(errors, "error"),
             plural(warnings, "warning")
         ),
