@@ -32,6 +32,7 @@ pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> C
     let mut checker = Checker {
         text,
         out: Vec::new(),
+        suggestions_left: suggest::SUGGESTIONS_PER_FILE,
     };
     checker.metadata(&scenario, assets);
     let variables = checker.variables(&scenario);
@@ -66,6 +67,8 @@ pub fn content_hash(text: &str) -> String {
 struct Checker<'t> {
     text: &'t str,
     out: Vec<Diagnostic>,
+    /// How many more unknown names get a "did you mean" (see [`crate::suggest`]).
+    suggestions_left: usize,
 }
 
 /// A choice as the node pass resolved it; `next` is `None` where the id is unknown (reported).
@@ -200,21 +203,20 @@ impl<'s> Ids<'s> {
     }
 }
 
-/// Variables and flags by name, as the 16-bit indices effects and conditions hold.
+/// Variables and flags by name, hashed.
 struct StateIndex<'n> {
-    variables: HashMap<&'n str, u16>,
-    flags: HashMap<&'n str, u16>,
+    variables: HashMap<&'n str, usize>,
+    flags: HashMap<&'n str, usize>,
     variable_names: &'n [&'n str],
     flag_names: &'n [&'n str],
 }
 
-/// Positions by name; names past the 16-bit range are over [`limits::STATE_NAMES`], an error
-/// already reported, and left out.
-fn index_of<'n>(names: &[&'n str]) -> HashMap<&'n str, u16> {
+/// Positions by name.
+fn index_of<'n>(names: &[&'n str]) -> HashMap<&'n str, usize> {
     names
         .iter()
         .enumerate()
-        .map_while(|(i, name)| Some((*name, u16::try_from(i).ok()?)))
+        .map(|(i, name)| (*name, i))
         .collect()
 }
 
@@ -243,6 +245,16 @@ fn is_identifier(name: &str) -> bool {
 impl<'t> Checker<'t> {
     fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
+    }
+
+    /// [`suggest::nearest`], for the first [`suggest::SUGGESTIONS_PER_FILE`] names in a file.
+    fn nearest<'c>(
+        &mut self,
+        name: &str,
+        candidates: impl Iterator<Item = &'c str>,
+    ) -> Option<&'c str> {
+        self.suggestions_left = self.suggestions_left.checked_sub(1)?;
+        suggest::nearest(name, candidates)
     }
 
     /// Reports `whose` holding more than `limit` `things` (at the first one over the limit).
@@ -564,7 +576,7 @@ impl<'t> Checker<'t> {
             next.span,
         )
         .label("leads nowhere");
-        d = match suggest::nearest(name, ids.names()) {
+        d = match self.nearest(name, ids.names()) {
             Some(near) => d.help(format!("did you mean `{near}`?")),
             None => d.help("add a node or ending with this id, or point to an existing one"),
         };
@@ -638,7 +650,7 @@ impl<'t> Checker<'t> {
             format!("unknown {kind} `{}`", name.value),
             name.span,
         );
-        d = match suggest::nearest(name, names.iter().copied()) {
+        d = match self.nearest(name, names.iter().copied()) {
             Some(near) => d.help(format!("did you mean `{near}`?")),
             None if names.len() > LISTED_NAMES => d.help(format!(
                 "declare it under `state` ({kind}s: {}, and {} more)",
@@ -685,7 +697,7 @@ impl<'t> Checker<'t> {
                 for c in &n.choices {
                     for f in &c.set {
                         match state.flags.get(f.as_str()) {
-                            Some(&i) => flags_ever_set[usize::from(i)] = true,
+                            Some(&i) => flags_ever_set[i] = true,
                             // A misspelt flag is reported as unknown; don't also call the
                             // flag it was meant to be "never set".
                             None => misspelt_set = true,
@@ -890,19 +902,25 @@ impl<'t> Checker<'t> {
             );
         }
         let mut effects = Vec::new();
+        // Effects hold 16-bit indices: a name past that range is over the state-name limit,
+        // an error already reported, so its effect is left out of a scenario that never plays.
         for (name, delta) in &c.change {
             match state.variables.get(name.as_str()) {
-                Some(&variable) => effects.push(Effect::Add {
+                Some(&i) => effects.extend(u16::try_from(i).ok().map(|variable| Effect::Add {
                     variable,
                     delta: delta.value,
-                }),
+                })),
                 None => self.unknown_state(name, "variable", state.variable_names),
             }
         }
         for (list, value) in [(&c.set, true), (&c.clear, false)] {
             for flag in list {
                 match state.flags.get(flag.as_str()) {
-                    Some(&flag) => effects.push(Effect::Set { flag, value }),
+                    Some(&i) => effects.extend(
+                        u16::try_from(i)
+                            .ok()
+                            .map(|flag| Effect::Set { flag, value }),
+                    ),
                     None => self.unknown_state(flag, "flag", state.flag_names),
                 }
             }
@@ -1092,6 +1110,177 @@ mod tests {
         let loaded = crate::load_str("t.scenario.ron", text, None);
         assert_eq!(loaded.warnings(), 1);
         assert!(loaded.playable.is_some());
+    }
+
+    /// `BASE` with `count` flags declared (named `f0`, `f1`, ...) and the branch testing the last.
+    fn with_flags(count: usize) -> String {
+        let names: Vec<String> = (0..count).map(|i| format!("\"f{i}\"")).collect();
+        let last = format!("f{}", count - 1);
+        BASE.replacen(
+            "flags: [\"felt_judged\"],",
+            &format!("flags: [\"felt_judged\", {}],", names.join(", ")),
+            1,
+        )
+        .replacen(
+            "rules: [(when: \"felt_judged\"",
+            &format!("rules: [(when: \"felt_judged and not {last}\""),
+            1,
+        )
+    }
+
+    #[test]
+    fn more_flags_than_a_16_bit_index_holds_are_an_error_not_a_wrong_flag() {
+        // 65,537 flags and the two built-in variables: the last flag's index would wrap to 1.
+        let loaded = crate::load_str("t.scenario.ron", with_flags(65_536), None);
+        let too_many: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "too-many")
+            .collect();
+        assert_eq!(too_many.len(), 1, "{:?}", loaded.diagnostics);
+        assert_eq!(
+            too_many[0].message,
+            "this scenario declares 65,540 state variables and flags; the most is 10,000"
+        );
+        // The 10,001st name in the file: `openness`, `felt_judged`, then f0 ... f9997.
+        let text = &loaded.file.text;
+        assert_eq!(&text[too_many[0].primary.span.range()], "\"f9998\"");
+        assert!(loaded.playable.is_none());
+    }
+
+    #[test]
+    fn the_state_name_limit_counts_the_built_in_variables() {
+        // openness + felt_judged + 9,996 flags + trust + distress = 10,000: fine.
+        let at_limit = crate::load_str("t.scenario.ron", with_flags(9_996), None);
+        assert!(
+            at_limit.playable.is_some(),
+            "{:?}",
+            at_limit.diagnostics.first()
+        );
+        let over = crate::load_str("t.scenario.ron", with_flags(9_997), None);
+        assert_eq!(
+            over.diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>(),
+            ["too-many"]
+        );
+    }
+
+    /// 200,000 flags (a 2 MB file) took 30 s when every look-up scanned the list; with hashed
+    /// look-ups it is linear. Every name is declared and set, and names spread over the whole
+    /// list are tested, so each kind of look-up runs against all 200,000.
+    #[test]
+    fn two_hundred_thousand_flags_are_checked_in_linear_time() {
+        let count = 200_000;
+        let names: Vec<String> = (0..count).map(|i| format!("\"g{i}\"")).collect();
+        let tests: Vec<String> = (0..count).step_by(200).map(|i| format!("g{i}")).collect();
+        let text = BASE
+            .replacen(
+                "flags: [\"felt_judged\"],",
+                &format!("flags: [\"felt_judged\", {}],", names.join(", ")),
+                1,
+            )
+            .replacen(
+                "set: [\"felt_judged\"],",
+                &format!("set: [\"felt_judged\", {}],", names.join(", ")),
+                1,
+            )
+            .replacen(
+                "rules: [(when: \"felt_judged\"",
+                &format!("rules: [(when: \"felt_judged or {}\"", tests.join(" or ")),
+                1,
+            );
+        let started = std::time::Instant::now();
+        let loaded = crate::load_str("t.scenario.ron", text, None);
+        let elapsed = started.elapsed();
+        assert_eq!(
+            loaded
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>(),
+            ["too-many"]
+        );
+        // Not a timing assertion (CI machines vary): printed for the record with --nocapture.
+        println!("200,000 flags: checked in {elapsed:?}");
+    }
+
+    /// A client node with `choices` replies and `says` wordings, and a branch with `rules` rules.
+    fn with_counts(choices: usize, says: usize, rules: usize) -> String {
+        let choice = "(reply: \"More.\", next: \"worry\", feedback: \"Filler.\"),\n";
+        let rule = "(when: \"trust > 3\", next: \"open\"),";
+        let lines: Vec<String> = (0..says).map(|i| format!("\"Line {i}.\"")).collect();
+        BASE.replacen(
+            "            choices: [\n",
+            &format!("            choices: [\n{}", choice.repeat(choices - 2)),
+            1,
+        )
+        .replacen(
+            "says: [\"My manager says one more late and I'm out.\"]",
+            &format!("says: [{}]", lines.join(", ")),
+            1,
+        )
+        .replacen(
+            "rules: [(when: \"felt_judged\", next: \"guarded\")]",
+            &format!(
+                "rules: [{}(when: \"felt_judged\", next: \"guarded\")]",
+                rule.repeat(rules - 1)
+            ),
+            1,
+        )
+    }
+
+    #[test]
+    fn choices_wordings_and_rules_have_limits() {
+        let at_limits = crate::load_str("t.scenario.ron", with_counts(50, 50, 50), None);
+        assert!(
+            at_limits.playable.is_some(),
+            "{:?}",
+            at_limits.diagnostics.first()
+        );
+        let over = crate::load_str("t.scenario.ron", with_counts(51, 51, 51), None);
+        let messages: Vec<_> = over
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "the client node `opening` has 51 wordings of its line; the most is 50",
+                "the client node `opening` has 51 choices; the most is 50",
+                "the branch `worry` has 51 rules; the most is 50",
+            ]
+        );
+        // 65,537 choices: every one would have been offered as choice 0..65,535 and then none.
+        let huge = crate::load_str("t.scenario.ron", with_counts(65_537, 1, 1), None);
+        assert_eq!(
+            huge.diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>(),
+            ["too-many"]
+        );
+        assert!(huge.playable.is_none());
+    }
+
+    #[test]
+    fn a_start_at_an_ending_is_one_error() {
+        let text = BASE.replacen("start: \"opening\"", "start: \"heard\"", 1);
+        let loaded = crate::load_str("t.scenario.ron", text, None);
+        assert_eq!(
+            loaded
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>(),
+            ["bad-start"]
+        );
+        assert_eq!(
+            loaded.diagnostics[0].help.as_deref(),
+            Some("`start` names the client node the session opens with, e.g. `opening`")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `expr := and ("or" | "||") ...`, `and := not ("and" | "&&") ...`, `not := ("not" | "!") not | atom`,
 //! `atom := "(" expr ")" | flag | variable op integer`, `op := >= <= > < == !=`.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -421,17 +422,18 @@ pub struct StateNames<'a> {
     flags_ever_set: &'a [bool],
     /// Every name, hashed: a scenario may declare thousands, and every condition looks them up.
     index: HashMap<&'a str, Name>,
+    /// How many more unknown names get a "did you mean" (see [`crate::suggest`]).
+    suggestions_left: Cell<usize>,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Name {
-    Variable(u16),
-    Flag(u16),
+    Variable(usize),
+    Flag(usize),
 }
 
 impl<'a> StateNames<'a> {
-    /// `variables` as (name, min, max). Names past the 16-bit index range are left out: the
-    /// checks report a scenario with that many as an error before any condition matters.
+    /// `variables` as (name, min, max).
     pub fn new(
         variables: &'a [(&'a str, i32, i32)],
         flags: &'a [&'a str],
@@ -440,31 +442,28 @@ impl<'a> StateNames<'a> {
         let mut index = HashMap::with_capacity(variables.len() + flags.len());
         // The checks declare each name once (a name used twice is reported and left out).
         for (i, name) in flags.iter().enumerate() {
-            if let Ok(i) = u16::try_from(i) {
-                index.insert(*name, Name::Flag(i));
-            }
+            index.insert(*name, Name::Flag(i));
         }
         for (i, (name, _, _)) in variables.iter().enumerate() {
-            if let Ok(i) = u16::try_from(i) {
-                index.insert(*name, Name::Variable(i));
-            }
+            index.insert(*name, Name::Variable(i));
         }
         StateNames {
             variables,
             flags,
             flags_ever_set,
             index,
+            suggestions_left: Cell::new(crate::suggest::SUGGESTIONS_PER_FILE),
         }
     }
 
-    fn variable(&self, name: &str) -> Option<u16> {
+    fn variable(&self, name: &str) -> Option<usize> {
         match self.index.get(name) {
             Some(Name::Variable(i)) => Some(*i),
             _ => None,
         }
     }
 
-    fn flag(&self, name: &str) -> Option<u16> {
+    fn flag(&self, name: &str) -> Option<usize> {
         match self.index.get(name) {
             Some(Name::Flag(i)) => Some(*i),
             _ => None,
@@ -494,7 +493,9 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
     match expr {
         Expr::Name(at, name) => {
             if let Some(f) = names.flag(name) {
-                Condition::Flag(f)
+                // Past the 16-bit range only in a scenario over the state-name limit, which is
+                // reported as an error: it never plays.
+                u16::try_from(f).map_or_else(|_| Condition::default(), Condition::Flag)
             } else if names.variable(name).is_some() {
                 errors.push(
                     ConditionError::new(at.clone(), format!("`{name}` is a number, not a flag"))
@@ -513,10 +514,13 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
             ..
         } => {
             if let Some(v) = names.variable(name) {
-                Condition::Compare {
-                    variable: v,
-                    op: *op,
-                    value: *value,
+                match u16::try_from(v) {
+                    Ok(variable) => Condition::Compare {
+                        variable,
+                        op: *op,
+                        value: *value,
+                    },
+                    Err(_) => Condition::default(), // over the limit, reported
                 }
             } else if names.flag(name).is_some() {
                 errors.push(
@@ -549,7 +553,14 @@ fn unknown_name(at: &Range<usize>, name: &str, names: &StateNames, kind: &str) -
         unknown_name: true,
         ..ConditionError::new(at.clone(), format!("unknown {kind} `{name}`"))
     };
-    match crate::suggest::nearest(name, names.all_names()) {
+    let left = names.suggestions_left.get();
+    names.suggestions_left.set(left.saturating_sub(1));
+    let near = if left > 0 {
+        crate::suggest::nearest(name, names.all_names())
+    } else {
+        None
+    };
+    match near {
         Some(near) => error.help(format!(
             "did you mean `{near}`? Variables and flags are declared under `state`"
         )),
@@ -577,7 +588,7 @@ type Impossible = (Range<usize>, String);
 fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Impossible> {
     match expr {
         Expr::Name(at, name) => match names.flag(name) {
-            Some(f) if !negated && !names.flags_ever_set[usize::from(f)] => Err((
+            Some(f) if !negated && !names.flags_ever_set[f] => Err((
                 at.clone(),
                 format!("no choice ever sets `{name}`, so it is never true"),
             )),
@@ -592,7 +603,7 @@ fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Imposs
             let Some(v) = names.variable(name) else {
                 return Ok(());
             };
-            let (_, lo, hi) = names.variables[usize::from(v)];
+            let (_, lo, hi) = names.variables[v];
             let op = if negated { op.negated() } else { *op };
             match op.narrow(lo, hi, *value) {
                 Some(_) => Ok(()),
@@ -624,7 +635,7 @@ fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Imposs
 /// comparisons on one variable must leave some value in its range.
 fn possible_together(parts: &[Expr], negated: bool, names: &StateNames) -> Result<(), Impossible> {
     // Only the variables these parts compare: a scenario may declare thousands.
-    let mut ranges: HashMap<u16, Option<(i32, i32)>> = HashMap::new();
+    let mut ranges: HashMap<usize, Option<(i32, i32)>> = HashMap::new();
     for part in parts {
         possible(part, negated, names)?;
         if let Expr::Compare {
@@ -637,7 +648,7 @@ fn possible_together(parts: &[Expr], negated: bool, names: &StateNames) -> Resul
         {
             let op = if negated { op.negated() } else { *op };
             let range = ranges.entry(v).or_insert_with(|| {
-                let (_, lo, hi) = names.variables[usize::from(v)];
+                let (_, lo, hi) = names.variables[v];
                 Some((lo, hi))
             });
             let narrowed = range.and_then(|(lo, hi)| op.narrow(lo, hi, *value));
