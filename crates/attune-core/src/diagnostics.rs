@@ -569,6 +569,124 @@ mod tests {
         );
     }
 
+    use super::{Diagnostic, SourceFile, Style, render, to_json};
+    use crate::span::Span;
+
+    fn human(text: &str, d: &Diagnostic) -> String {
+        render(
+            &SourceFile::new("t.scenario.ron", text.to_owned()),
+            d,
+            Style::Human { color: false },
+        )
+    }
+
+    /// `line:col` as each format prints it.
+    fn positions(text: &str, d: &Diagnostic) -> [String; 3] {
+        let file = SourceFile::new("t.scenario.ron", text.to_owned());
+        let short = render(&file, d, Style::Short);
+        let human = human(text, d);
+        let json = to_json(&file, d);
+        [
+            short
+                .split(": ")
+                .next()
+                .unwrap()
+                .trim_start_matches("t.scenario.ron:")
+                .to_owned(),
+            human
+                .split("[t.scenario.ron:")
+                .nth(1)
+                .and_then(|r| r.split(']').next())
+                .unwrap_or_default()
+                .to_owned(),
+            format!("{}:{}", json.line, json.column),
+        ]
+    }
+
+    #[test]
+    fn every_format_counts_columns_in_characters() {
+        // Before `next`: curly quotes (3 bytes each), an accent (2) and an emoji (4).
+        let text = "(\n    title: “Café ☕”, next: \"haerd\",\n)\n";
+        let at = text.find("\"haerd\"").unwrap();
+        let d = Diagnostic::error(Code::UnknownNode, "no such node", Span::new(at..at + 7));
+        // Its opening quote is the 28th character of the line (and its 35th byte).
+        assert_eq!(
+            positions(text, &d),
+            ["2:28", "2:28", "2:28"].map(String::from)
+        );
+    }
+
+    #[test]
+    fn invisible_and_control_characters_are_shown_in_snippets_and_messages() {
+        let text = "(\n    next: \"wor\u{200B}ry\", title: \"\u{1b}[2J\u{202E}\",\n)\n";
+        let at = text.find("\"wor").unwrap();
+        let end = at + "\"wor\u{200B}ry\"".len();
+        let d = Diagnostic::error(
+            Code::UnknownNode,
+            "there is no node with the id `wor\u{200B}ry`",
+            Span::new(at..end),
+        )
+        .label("leads nowhere");
+        let out = human(text, &d);
+        assert!(out.contains("`wor⟨U+200B⟩ry`"), "{out}");
+        assert!(
+            out.contains(r#"next: "wor⟨U+200B⟩ry", title: "⟨U+001B⟩[2J⟨U+202E⟩","#),
+            "{out}"
+        );
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202E}'),
+            "{out}"
+        );
+        // The label underlines the whole shown id, escapes included.
+        let underline = out.lines().find(|l| l.contains('┬')).unwrap();
+        assert_eq!(
+            underline.matches('─').count() + underline.matches('┬').count(),
+            15,
+            "{out}"
+        );
+        // The header's column is the author's: the 11th character, not a byte count.
+        assert!(out.contains("[t.scenario.ron:2:11]"), "{out}");
+        let file = SourceFile::new("t.scenario.ron", text.to_owned());
+        assert_eq!(
+            to_json(&file, &d).message,
+            "there is no node with the id `wor⟨U+200B⟩ry`"
+        );
+    }
+
+    #[test]
+    fn a_span_inside_a_character_is_moved_to_its_start() {
+        let text = "(id: \"é\")\n";
+        let inside = text.find('é').unwrap() + 1;
+        let d = Diagnostic::error(Code::BadId, "bad", Span::new(inside..inside + 1))
+            .also(Span::new(inside..text.len() + 10), "and here");
+        for style in [Style::Short, Style::Human { color: false }] {
+            let out = render(
+                &SourceFile::new("t.scenario.ron", text.to_owned()),
+                &d,
+                style,
+            );
+            assert!(out.contains("1:7"), "{out}");
+        }
+    }
+
+    #[test]
+    fn lines_far_from_the_problem_are_not_copied() {
+        // A file of 100,000 lines: the snippet holds the lines around the label only.
+        let mut text = String::from("(\n");
+        for i in 0..100_000 {
+            text.push_str(&format!("    // filler line {i}\n"));
+        }
+        text.push_str("    next: \"x\",\n)\n");
+        let at = text.find("\"x\"").unwrap();
+        let d = Diagnostic::error(Code::UnknownNode, "no such node", Span::new(at..at + 3));
+        let out = human(&text, &d);
+        assert!(out.contains("[t.scenario.ron:100002:11]"), "{out}");
+        assert!(
+            out.contains("filler line 99999") && !out.contains("filler line 99998"),
+            "{out}"
+        );
+    }
+
     #[test]
     fn codes_are_distinct_kebab_case() {
         let names: BTreeSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
