@@ -309,7 +309,7 @@ pub fn ready_folder(dir: &Path) -> std::io::Result<()> {
 pub fn save_folders(asked: &Path, user_data: Option<PathBuf>) -> Vec<PathBuf> {
     let mut folders = vec![asked.to_path_buf()];
     folders.extend(user_data);
-    folders.push(std::env::temp_dir().join("attune-results"));
+    folders.push(shared_temp_folder());
     let mut seen = std::collections::HashSet::new();
     folders.retain(|f| seen.insert(std::path::absolute(f).unwrap_or_else(|_| f.clone())));
     folders
@@ -340,10 +340,15 @@ pub fn save_to_first(
     Err(failed)
 }
 
-/// For a folder under the shared temporary folder: creates it readable by this user only, and
+/// The last resort of [`save_folders`], in the temporary folder every user of the computer shares.
+fn shared_temp_folder() -> PathBuf {
+    std::env::temp_dir().join("attune-results")
+}
+
+/// For the folder in the shared temporary folder: creates it readable by this user only, and
 /// refuses one that someone else made (or made readable by others).
 fn private_if_shared(dir: &Path) -> std::io::Result<()> {
-    if !dir.starts_with(std::env::temp_dir()) {
+    if dir != shared_temp_folder() {
         return Ok(());
     }
     #[cfg(unix)]
@@ -665,11 +670,16 @@ fn first_difference<'v>(
                 first_difference(l, r, &join(key))
             })
         }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (l, r))| first_difference(l, r, &format!("{path}[{i}]"))),
+        // A list of records (decisions, scores) is compared record by record; a list of plain
+        // values (the choices shown) is one field.
+        (Value::Array(x), Value::Array(y))
+            if x.len() == y.len() && x.iter().any(|v| v.is_object() || v.is_array()) =>
+        {
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (l, r))| first_difference(l, r, &format!("{path}[{i}]")))
+        }
         _ if a == b => None,
         _ => Some((path.to_owned(), a, b)),
     }
