@@ -4,6 +4,7 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod hardening;
 mod papercuts;
 mod play;
 mod support;
