@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use attune_core::engine::{Applied, Mode, Session, Status};
 use attune_core::ids::TraineeId;
 use attune_core::model::Cue;
-use attune_core::results::{self, RunResult};
+use attune_core::results::RunResult;
 use attune_core::scoring::Scorecard;
 use attune_core::skills::Skill;
 use bevy::prelude::*;
@@ -226,12 +226,7 @@ fn finish(
         SystemTime::now(),
         quit,
     );
-    let saved = results::save(&paths.results, &result).map_err(|err| {
-        format!(
-            "The result could not be saved in {}: {err}",
-            paths.results.display()
-        )
-    });
+    let saved = crate::app::results_folder::save(&paths.results, &result);
     if let Err(err) = &saved {
         error!("{err}");
     }
