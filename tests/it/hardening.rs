@@ -534,3 +534,33 @@ fn text_from_files_cannot_control_the_terminal() {
     assert_eq!(replay.status.code(), Some(2));
     assert_inert(&stderr(&replay));
 }
+
+/// "No network": nothing that speaks HTTP, TLS or WebSockets is built in. An LRS client, when
+/// it comes, will be the one network use, on the instructor's configuration (and this list will
+/// name it).
+#[test]
+fn no_network_client_is_built_in() {
+    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock")).unwrap();
+    let network = [
+        "reqwest",
+        "ureq",
+        "hyper",
+        "curl",
+        "isahc",
+        "attohttpc",
+        "surf",
+        "h2",
+        "quinn",
+        "rustls",
+        "native-tls",
+        "openssl",
+        "tungstenite",
+        "async-tungstenite",
+    ];
+    for name in network {
+        assert!(
+            !lock.contains(&format!("name = \"{name}\"\n")),
+            "Cargo.lock has `{name}`: update docs/reliability.md (network) before adding it"
+        );
+    }
+}
