@@ -192,12 +192,37 @@ fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
             .help("write a whole number of zero or more");
         }
     }
+    if err.code == RonError::ExpectedComma
+        && let Some(number) = decimal_in_whole_number(&file.text, start)
+    {
+        // ron reads `2.5` in a whole-number field as `2`, then wants a comma before `.5`.
+        let written = &file.text[number.clone()];
+        let whole = written.split('.').next().unwrap_or_default();
+        return Diagnostic::error(
+            Code::Syntax,
+            format!("`{written}` is not a whole number"),
+            Span::new(number),
+        )
+        .help(format!("this field takes a whole number, e.g. `{whole}`"));
+    }
     let (message, help) = crate::ron_errors::describe(&err.code);
     let d = Diagnostic::error(Code::Syntax, message, span);
     match help {
         Some(help) => d.help(help),
         None => d,
     }
+}
+
+/// `2.5` where a whole number was read up to the `.` at `at`: the whole written number.
+fn decimal_in_whole_number(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let rest = text.get(at..)?.strip_prefix('.')?;
+    let after = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let before = text[..at]
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    (before > 0 && after > 0).then(|| at - before..at + 1 + after)
 }
 
 #[cfg(test)]
@@ -334,6 +359,78 @@ mod tests {
             short(&load(one_line)),
             ["t.scenario.ron:1:12: error[syntax]: expected a comma here"]
         );
+    }
+
+    /// Values of the wrong kind in every kind of field: the messages use the format's words
+    /// (text, whole number, list), never ron's or Rust's (`r#3`, `u32`, `Option`, `RawValue`).
+    #[test]
+    fn wrong_values_are_described_in_the_format_words() {
+        let wrong = [
+            "3",
+            "-3",
+            "99999999999",
+            "2.5",
+            "3,5",
+            "\"x\"",
+            "true",
+            "[1]",
+            "(a: 1)",
+            "{\"a\": 1}",
+            "Some(1)",
+            "None",
+            "()",
+            "x",
+        ];
+        let fields = [
+            "format: 1",
+            "difficulty: Introductory",
+            "minutes: 5",
+            "age: 29",
+            "title: \"Late for work\"",
+            "objectives: [\"Reflect the worry beneath a practical problem\"]",
+            "portrait: \"priya\"",
+            "min: 0",
+            "emotion: Anxious",
+            "validating: 1",
+            "carkhuff: 3.0",
+            "miti: SimpleReflection",
+            "change: {\"trust\": 1}",
+            "set: [\"felt_judged\"]",
+            "outcome: Engaged",
+        ];
+        let mut messages = Vec::new();
+        for field in fields {
+            let name = field.split(':').next().unwrap();
+            for value in wrong {
+                let loaded = load(&broken(&[(field, &format!("{name}: {value}"))]));
+                for d in &loaded.diagnostics {
+                    messages.push(format!(
+                        "{field} ← {value}: {} {}",
+                        d.message,
+                        d.help.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        assert!(messages.len() > 100, "{}", messages.len());
+        let rust = [
+            "r#",
+            "i32",
+            "u32",
+            "u64",
+            "f32",
+            "Option",
+            "RawValue",
+            "struct",
+            "std ",
+            "identifier",
+            "sequence",
+        ];
+        let leaks: Vec<_> = messages
+            .iter()
+            .filter(|m| rust.iter().any(|r| m.contains(r)))
+            .collect();
+        assert!(leaks.is_empty(), "{leaks:#?}");
     }
 
     #[test]
