@@ -104,11 +104,13 @@ fn find_scenario(result: &RunResult, recorded: Option<&Path>, dir: &Path) -> Opt
             .filter(|p| p.scenario().id.as_str() == wanted_id)
     };
     let exact = |p: &Arc<Playable>| p.content_hash() == result.scenario.content_hash;
-    if let Some(playable) = recorded.and_then(quietly).filter(exact) {
+    let mut same_id = recorded.and_then(quietly);
+    if let Some(playable) = same_id.take_if(|p| exact(p)) {
         return Some(playable);
     }
-    let found = files::files_under(dir, SCENARIO_EXTENSION).ok()?;
-    let mut same_id = None;
+    let Ok(found) = files::files_under(dir, SCENARIO_EXTENSION) else {
+        return same_id;
+    };
     for path in &found.files {
         if let Some(playable) = quietly(path) {
             if exact(&playable) {
