@@ -365,7 +365,8 @@ impl Snippet {
             let first = index
                 .line_of(floor(span.start))
                 .saturating_sub(CONTEXT_LINES);
-            let last = (index.line_of(floor(span.end)) + CONTEXT_LINES).min(starts.len() - 1);
+            let last = (index.line_of(floor(span.end.max(span.start))) + CONTEXT_LINES)
+                .min(starts.len() - 1);
             shown[first..=last].fill(true);
         }
         // Original offset → offset in the shown text, for the label ends (sorted, deduplicated).
@@ -667,6 +668,18 @@ mod tests {
             );
             assert!(out.contains("1:7"), "{out}");
         }
+        // A span that ends before it starts, lines apart: no panic, the start line is shown.
+        let text = "(\n a: 1,\n b: 2,\n c: 3,\n d: 4,\n)\n";
+        let backwards = Span {
+            start: text.find("d:").unwrap() as u32,
+            end: 2,
+        };
+        let d = Diagnostic::error(Code::Syntax, "odd", backwards);
+        let out = human(text, &d);
+        assert!(
+            out.contains("[t.scenario.ron:5:2]") && out.contains("d: 4"),
+            "{out}"
+        );
     }
 
     #[test]
