@@ -7,6 +7,7 @@
 pub mod automation;
 mod egui_config;
 pub mod portrait;
+pub mod results_folder;
 pub mod scenarios;
 pub mod screens;
 pub mod settings;
@@ -139,6 +140,8 @@ fn logic_plugin(app: &mut App) {
         scenarios::plugin,
         portrait::plugin,
         screens::plugin,
+        // After `screens`, which sets up the screen states it runs on entering.
+        results_folder::plugin,
     ));
 }
 

@@ -30,8 +30,9 @@ fn load_portraits(paths: Res<AppPaths>, mut portraits: ResMut<Portraits>) {
             .assets
             .join("portraits")
             .join(format!("{name}{PORTRAIT_EXTENSION}"));
-        match std::fs::read_to_string(&path)
+        match attune_core::files::read_limited(&path, attune_core::limits::PORTRAIT_FILE_BYTES)
             .map_err(|e| e.to_string())
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
             .and_then(|t| Portrait::parse(&t).map_err(|e| e.to_string()))
         {
             Ok(p) => {

@@ -132,6 +132,15 @@ fn scenario_files(dir: &std::path::Path) -> std::io::Result<Vec<String>> {
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.ends_with(".scenario.ron") && !name.starts_with('.'))
+        // A named pipe would hang its loader and a device never end: only ordinary files within
+        // the size limit are loaded (`attune check` on the folder says what was left out).
+        .filter(|name| {
+            attune_core::files::check_regular(
+                &dir.join(name),
+                attune_core::limits::SCENARIO_FILE_BYTES,
+            )
+            .is_ok()
+        })
         .collect();
     files.sort();
     Ok(files)

@@ -7,7 +7,7 @@ use attune_core::{Loaded, load_file};
 
 use super::exit;
 use super::report::{self, FileReport, Format, plural};
-use super::scenario_file::{collect_files, nearest_assets};
+use super::scenario_file::{Collected, collect_files, nearest_assets, shown};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,13 +26,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let files = match collect_files(&args.paths) {
-        Ok(files) => files,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE;
-        }
-    };
+    // A path that cannot be checked is reported and the others are still checked.
+    let Collected {
+        files,
+        mut bad_argument,
+        mut skipped,
+    } = collect_files(&args.paths);
     let explicit_assets = match &args.assets {
         Some(dir) => match AssetCatalog::from_dir(dir) {
             Ok(catalog) => Some(catalog),
@@ -48,7 +47,7 @@ pub fn run(args: Args) -> u8 {
     };
 
     let mut reports = Vec::new();
-    for path in &files {
+    for (path, named) in &files {
         let found_assets;
         let assets = match &explicit_assets {
             Some(catalog) => Some(catalog),
@@ -60,10 +59,17 @@ pub fn run(args: Args) -> u8 {
         match load_file(path, assets) {
             Ok(loaded) => reports.push(loaded),
             Err(err) => {
-                eprintln!("error: cannot read {}: {err}", path.display());
-                return exit::USAGE;
+                eprintln!("error: cannot read {}: {err}", shown(path));
+                if *named {
+                    bad_argument = true;
+                } else {
+                    skipped = true;
+                }
             }
         }
+    }
+    if reports.is_empty() && bad_argument {
+        return exit::USAGE;
     }
 
     let failed = |l: &Loaded| l.errors() > 0 || (args.strict && l.warnings() > 0);
@@ -91,7 +97,13 @@ pub fn run(args: Args) -> u8 {
         })
         .collect();
     report::print(&printed, args.format);
-    if any_failed { exit::PROBLEMS } else { exit::OK }
+    if bad_argument {
+        exit::USAGE
+    } else if any_failed || skipped {
+        exit::PROBLEMS
+    } else {
+        exit::OK
+    }
 }
 
 fn summary(loaded: &Loaded) -> String {
@@ -103,7 +115,7 @@ fn summary(loaded: &Loaded) -> String {
             format!(
                 "{} {}: {}, {}, {}, {}",
                 if warnings == 0 { "ok  " } else { "warn" },
-                loaded.file.path.display(),
+                shown(&loaded.file.path),
                 plural(s.nodes.len(), "node"),
                 plural(choices, "choice"),
                 plural(s.endings.len(), "ending"),
@@ -112,7 +124,7 @@ fn summary(loaded: &Loaded) -> String {
         }
         None => format!(
             "FAIL {}: {}, {}",
-            loaded.file.path.display(),
+            shown(&loaded.file.path),
             plural(errors, "error"),
             plural(warnings, "warning")
         ),

@@ -9,7 +9,7 @@ use attune_core::{Loaded, Severity, load_file};
 
 use super::exit;
 use super::report::{self, FileReport, Format, plural};
-use super::scenario_file::{collect_files, nearest_assets};
+use super::scenario_file::{collect_files, nearest_assets, shown};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,22 +32,20 @@ struct Linted {
 }
 
 pub fn run(args: Args) -> u8 {
-    let files = match collect_files(&args.paths) {
-        Ok(files) => files,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE;
-        }
-    };
-    let mut linted = Vec::with_capacity(files.len());
-    for path in &files {
+    // As `check` does: a path that cannot be read is reported and the others still linted.
+    let collected = collect_files(&args.paths);
+    if collected.bad_argument {
+        return exit::USAGE;
+    }
+    let mut linted = Vec::with_capacity(collected.files.len());
+    for (path, _) in &collected.files {
         match load_file(path, nearest_assets(path).as_ref()) {
             Ok(loaded) => linted.push(Linted {
                 diagnostics: Vec::new(),
                 loaded,
             }),
             Err(err) => {
-                eprintln!("error: cannot read {}: {err}", path.display());
+                eprintln!("error: cannot read {}: {err}", shown(path));
                 return exit::USAGE;
             }
         }

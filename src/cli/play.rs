@@ -13,9 +13,10 @@ use attune_core::model::Cue;
 use attune_core::results::{self, RunResult};
 use attune_core::scoring::Scorecard;
 use attune_core::skills::Skill;
+use attune_core::text::{TerminalSafe, for_terminal, one_line};
 
 use super::exit;
-use super::scenario_file::{default_results_dir, load_checked};
+use super::scenario_file::{default_results_dir, load_checked, results_save_folders};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -107,6 +108,16 @@ pub fn run(args: Args) -> u8 {
             }
         }
     };
+    // Found out now, not after the trainee has played the whole session.
+    if let Some(dir) = &results_dir
+        && let Err(err) = results::ready_folder(dir)
+    {
+        eprintln!(
+            "error: results cannot be saved in {}: {err}\nhelp: choose a folder you can write to with --results DIR (or play with --no-save)",
+            one_line(&dir.display().to_string())
+        );
+        return exit::USAGE;
+    }
     let mode = match args.mode {
         ModeArg::Practice => Mode::Practice,
         ModeArg::Assessment => Mode::Assessment,
@@ -116,7 +127,8 @@ pub fn run(args: Args) -> u8 {
     let mut inputs = args.choices.clone().unwrap_or_default().into_iter();
 
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Everything printed passes through here: scenario text cannot control the terminal.
+    let mut out = TerminalSafe(stdout.lock());
     let stdin = std::io::stdin();
     // A terminal echoes what the trainee types; piped input does not, so echo it ourselves
     // and the transcript shows every reply chosen.
@@ -261,7 +273,8 @@ pub fn run(args: Args) -> u8 {
             }
             Err(err) if scripted => {
                 eprintln!(
-                    "error: {err} (at scripted step {})",
+                    "error: {} (at scripted step {})",
+                    for_terminal(&err.to_string()),
                     session.decisions().len() + 1
                 );
                 quit = true;
@@ -309,17 +322,47 @@ pub fn run(args: Args) -> u8 {
         SystemTime::now(),
         quit,
     );
-    match results::save(&results_dir, &result) {
-        Ok(path) => eprintln!("Result saved to {}", path.display()),
-        Err(err) => {
-            eprintln!(
-                "error: could not save the result in {}: {err}\nhelp: choose a folder you can write to with --results DIR",
-                results_dir.display()
-            );
-            return exit::PROBLEMS;
+    save(&results_dir, &result).max(code)
+}
+
+/// Saves the finished run in `dir`, or if that fails (a full disk, a folder gone) in the user's
+/// data folder or a private temporary folder, and says where it went. As a last resort the
+/// result is printed, so that a finished run is never lost.
+fn save(dir: &std::path::Path, result: &RunResult) -> u8 {
+    let shown = |p: &std::path::Path| one_line(&p.display().to_string()).into_owned();
+    match results::save_to_first(&results_save_folders(dir), result) {
+        Ok(saved) if saved.failed.is_empty() => {
+            eprintln!("Result saved to {}", shown(&saved.path));
+            exit::OK
+        }
+        Ok(saved) => {
+            for (folder, err) in &saved.failed {
+                eprintln!(
+                    "error: could not save the result in {}: {err}",
+                    shown(folder)
+                );
+            }
+            eprintln!("Result saved to {} instead", shown(&saved.path));
+            exit::PROBLEMS
+        }
+        Err(failed) => {
+            for (folder, err) in &failed {
+                eprintln!(
+                    "error: could not save the result in {}: {err}",
+                    shown(folder)
+                );
+            }
+            match serde_json::to_string_pretty(result) {
+                Ok(json) => eprintln!(
+                    "The result could not be saved anywhere. Here it is: copy everything between the lines into a file named {}\n-----\n{}\n-----",
+                    result.file_name(),
+                    for_terminal(&json)
+                ),
+                Err(err) => eprintln!("error: the result could not be written out either: {err}"),
+            }
+            exit::PROBLEMS
         }
     }
-    code
 }
 
 /// What the trainee can type at this prompt, after something unrecognised.

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use attune::app::results_folder::ResultsFolder;
 use attune::app::scenarios::Library;
 use attune::app::screens::{Action, ActiveSession, FinishedRun, Screen, SessionPhase};
 use attune::app::{AppPaths, AppPlugin, Display};
@@ -353,4 +354,28 @@ fn settings_are_saved_and_read_back() {
     std::fs::write(&settings_file, "(text_scale: \"big\"").unwrap();
     let app = make();
     assert_eq!(*app.world().resource::<Settings>(), Settings::default());
+}
+
+/// "No lost results": the library says when its results folder cannot be written, before any
+/// session is played (a file stands where the folder should be, which even root cannot write).
+#[test]
+fn the_library_says_when_results_cannot_be_saved() {
+    let tom = shipped("grief-eleven-weeks.scenario.ron");
+    let scenarios = scenario_dir(
+        "app-unwritable",
+        &[("grief-eleven-weeks.scenario.ron", tom.as_path())],
+    );
+    let blocker = scratch_dir("app-unwritable-results").join("a-file");
+    std::fs::write(&blocker, "x").unwrap();
+    let mut app = headless_app(&scenarios, &blocker.join("results"));
+    update_until(&mut app, "the results folder check", |app| {
+        app.world().resource::<ResultsFolder>().problem.is_some()
+    });
+    let problem = app.world().resource::<ResultsFolder>().problem.clone();
+    assert!(
+        problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("Results cannot be saved in")),
+        "{problem:?}"
+    );
 }

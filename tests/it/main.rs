@@ -6,6 +6,7 @@ mod app;
 mod check;
 mod docs;
 mod graph;
+mod hardening;
 mod lint;
 mod new;
 mod papercuts;

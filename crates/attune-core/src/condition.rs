@@ -4,6 +4,8 @@
 //! `expr := and ("or" | "||") ...`, `and := not ("and" | "&&") ...`, `not := ("not" | "!") not | atom`,
 //! `atom := "(" expr ")" | flag | variable op integer`, `op := >= <= > < == !=`.
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A resolved condition: variables and flags are indices into the scenario's state tables.
@@ -414,19 +416,58 @@ pub fn parse(text: &str) -> Result<Expr, ConditionError> {
 
 /// What a condition may refer to.
 pub struct StateNames<'a> {
-    pub variables: &'a [(&'a str, i32, i32)],
-    pub flags: &'a [&'a str],
+    variables: &'a [(&'a str, i32, i32)],
+    flags: &'a [&'a str],
     /// Flags that some choice sets (a flag nobody sets stays false).
-    pub flags_ever_set: &'a [bool],
+    flags_ever_set: &'a [bool],
+    /// Every name, hashed: a scenario may declare thousands, and every condition looks them up.
+    index: HashMap<&'a str, Name>,
+    /// How many more unknown names get a "did you mean" (see [`crate::suggest`]).
+    suggestions_left: Cell<usize>,
 }
 
-impl StateNames<'_> {
+#[derive(Debug, Clone, Copy)]
+enum Name {
+    Variable(usize),
+    Flag(usize),
+}
+
+impl<'a> StateNames<'a> {
+    /// `variables` as (name, min, max).
+    pub fn new(
+        variables: &'a [(&'a str, i32, i32)],
+        flags: &'a [&'a str],
+        flags_ever_set: &'a [bool],
+    ) -> Self {
+        let mut index = HashMap::with_capacity(variables.len() + flags.len());
+        // The checks declare each name once (a name used twice is reported and left out).
+        for (i, name) in flags.iter().enumerate() {
+            index.insert(*name, Name::Flag(i));
+        }
+        for (i, (name, _, _)) in variables.iter().enumerate() {
+            index.insert(*name, Name::Variable(i));
+        }
+        StateNames {
+            variables,
+            flags,
+            flags_ever_set,
+            index,
+            suggestions_left: Cell::new(crate::suggest::SUGGESTIONS_PER_FILE),
+        }
+    }
+
     fn variable(&self, name: &str) -> Option<usize> {
-        self.variables.iter().position(|(n, _, _)| *n == name)
+        match self.index.get(name) {
+            Some(Name::Variable(i)) => Some(*i),
+            _ => None,
+        }
     }
 
     fn flag(&self, name: &str) -> Option<usize> {
-        self.flags.iter().position(|n| *n == name)
+        match self.index.get(name) {
+            Some(Name::Flag(i)) => Some(*i),
+            _ => None,
+        }
     }
 
     fn all_names(&self) -> impl Iterator<Item = &str> {
@@ -452,7 +493,9 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
     match expr {
         Expr::Name(at, name) => {
             if let Some(f) = names.flag(name) {
-                Condition::Flag(f as u16)
+                // Past the 16-bit range only in a scenario over the state-name limit, which is
+                // reported as an error: it never plays.
+                u16::try_from(f).map_or_else(|_| Condition::default(), Condition::Flag)
             } else if names.variable(name).is_some() {
                 errors.push(
                     ConditionError::new(at.clone(), format!("`{name}` is a number, not a flag"))
@@ -471,10 +514,13 @@ fn resolve_inner(expr: &Expr, names: &StateNames, errors: &mut Vec<ConditionErro
             ..
         } => {
             if let Some(v) = names.variable(name) {
-                Condition::Compare {
-                    variable: v as u16,
-                    op: *op,
-                    value: *value,
+                match u16::try_from(v) {
+                    Ok(variable) => Condition::Compare {
+                        variable,
+                        op: *op,
+                        value: *value,
+                    },
+                    Err(_) => Condition::default(), // over the limit, reported
                 }
             } else if names.flag(name).is_some() {
                 errors.push(
@@ -507,7 +553,14 @@ fn unknown_name(at: &Range<usize>, name: &str, names: &StateNames, kind: &str) -
         unknown_name: true,
         ..ConditionError::new(at.clone(), format!("unknown {kind} `{name}`"))
     };
-    match crate::suggest::nearest(name, names.all_names()) {
+    let left = names.suggestions_left.get();
+    names.suggestions_left.set(left.saturating_sub(1));
+    let near = if left > 0 {
+        crate::suggest::nearest(name, names.all_names())
+    } else {
+        None
+    };
+    match near {
         Some(near) => error.help(format!(
             "did you mean `{near}`? Variables and flags are declared under `state`"
         )),
@@ -581,11 +634,8 @@ fn possible(expr: &Expr, negated: bool, names: &StateNames) -> Result<(), Imposs
 /// All of `parts` (each negated if `negated`) must hold at once: each must be possible and the
 /// comparisons on one variable must leave some value in its range.
 fn possible_together(parts: &[Expr], negated: bool, names: &StateNames) -> Result<(), Impossible> {
-    let mut ranges: Vec<Option<(i32, i32)>> = names
-        .variables
-        .iter()
-        .map(|&(_, lo, hi)| Some((lo, hi)))
-        .collect();
+    // Only the variables these parts compare: a scenario may declare thousands.
+    let mut ranges: HashMap<usize, Option<(i32, i32)>> = HashMap::new();
     for part in parts {
         possible(part, negated, names)?;
         if let Expr::Compare {
@@ -597,14 +647,18 @@ fn possible_together(parts: &[Expr], negated: bool, names: &StateNames) -> Resul
             && let Some(v) = names.variable(name)
         {
             let op = if negated { op.negated() } else { *op };
-            let narrowed = ranges[v].and_then(|(lo, hi)| op.narrow(lo, hi, *value));
+            let range = ranges.entry(v).or_insert_with(|| {
+                let (_, lo, hi) = names.variables[v];
+                Some((lo, hi))
+            });
+            let narrowed = range.and_then(|(lo, hi)| op.narrow(lo, hi, *value));
             if narrowed.is_none() {
                 return Err((
                     span.clone(),
                     format!("together with the other comparisons of `{name}`, this is never true"),
                 ));
             }
-            ranges[v] = narrowed;
+            *range = narrowed;
         }
     }
     Ok(())
@@ -615,11 +669,11 @@ mod tests {
     use super::*;
 
     fn names() -> StateNames<'static> {
-        StateNames {
-            variables: &[("trust", 0, 10), ("distress", 0, 10)],
-            flags: &["felt_judged", "never_set"],
-            flags_ever_set: &[true, false],
-        }
+        StateNames::new(
+            &[("trust", 0, 10), ("distress", 0, 10)],
+            &["felt_judged", "never_set"],
+            &[true, false],
+        )
     }
 
     fn eval(text: &str, trust: i32, judged: bool) -> bool {

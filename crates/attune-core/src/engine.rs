@@ -539,7 +539,8 @@ impl Session {
                     }
                     let says = playable.client(n).says.len();
                     let variant = if says > 1 {
-                        rand::Rng::random_range(&mut self.rng, 0..says) as u16
+                        // At most `limits::WORDINGS_PER_NODE`, so it always fits.
+                        u16::try_from(rand::Rng::random_range(&mut self.rng, 0..says)).unwrap_or(0)
                     } else {
                         0
                     };

@@ -8,6 +8,7 @@ use ron::error::{Error as RonError, SpannedError};
 use crate::assets::AssetCatalog;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
+use crate::limits::{SCENARIO_FILE_BYTES, human_bytes};
 use crate::model::{Scenario, ron_options};
 use crate::playable::Playable;
 use crate::span::{Span, with_source};
@@ -38,6 +39,10 @@ pub fn load_bytes(
     assets: Option<&AssetCatalog>,
 ) -> Loaded {
     let path = path.into();
+    if bytes.len() as u64 > SCENARIO_FILE_BYTES {
+        // Spans are 32-bit and every check is sized for files people write: refuse, unread.
+        return too_large(path, bytes.len() as u64);
+    }
     match String::from_utf8(bytes) {
         Ok(text) => load_str(path, text, assets),
         Err(err) => {
@@ -58,18 +63,45 @@ pub fn load_bytes(
     }
 }
 
+/// Reads and checks a scenario file. Err if it cannot be read, is not a regular file (a folder,
+/// a named pipe, a device) or is larger than [`SCENARIO_FILE_BYTES`]: none of those is read.
 pub fn load_file(path: &Path, assets: Option<&AssetCatalog>) -> std::io::Result<Loaded> {
-    Ok(load_bytes(path, std::fs::read(path)?, assets))
+    Ok(load_bytes(
+        path,
+        crate::files::read_limited(path, SCENARIO_FILE_BYTES)?,
+        assets,
+    ))
 }
 
 pub fn load_str(path: impl Into<PathBuf>, text: String, assets: Option<&AssetCatalog>) -> Loaded {
     load_source(SourceFile::new(path, text), assets)
 }
 
+fn too_large(path: PathBuf, size: u64) -> Loaded {
+    let diagnostic = Diagnostic::error(
+        Code::TooLarge,
+        format!(
+            "this file is {}, larger than the {} a scenario may be",
+            human_bytes(size),
+            human_bytes(SCENARIO_FILE_BYTES)
+        ),
+        Span::default(),
+    )
+    .help("a long scenario is a few hundred kilobytes: is this the right file? Split a very large one into several scenarios");
+    Loaded {
+        file: SourceFile::new(path, String::new()),
+        playable: None,
+        diagnostics: vec![diagnostic],
+    }
+}
+
 /// A UTF-8 byte order mark, which some editors (Notepad, Word's "plain text") put at the start.
 const BOM: char = '\u{FEFF}';
 
 pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
+    if file.text.len() as u64 > SCENARIO_FILE_BYTES {
+        return too_large(file.path, file.text.len() as u64);
+    }
     // A byte order mark at the start is not a mistake: the file is read without it, so lines and
     // columns are the ones an editor shows.
     let file = if file.text.starts_with(BOM) {
@@ -145,12 +177,52 @@ fn syntax_diagnostic(file: &SourceFile, err: &SpannedError) -> Diagnostic {
     let start = file.offset(err.span.start.line, err.span.start.col);
     let end = file.offset(err.span.end.line, err.span.end.col).max(start);
     let span = Span::new(start..end);
+    if err.code == RonError::IntegerOutOfBounds {
+        // ron says "out of bounds" for a negative number where only zero or more fit, too.
+        let minus = file.text[..start]
+            .trim_end()
+            .strip_suffix('-')
+            .map(str::len);
+        if let Some(minus) = minus.or(file.text[start..].starts_with('-').then_some(start)) {
+            return Diagnostic::error(
+                Code::Syntax,
+                "this number cannot be negative here",
+                Span::new(minus..end.max(minus + 1)),
+            )
+            .help("write a whole number of zero or more");
+        }
+    }
+    if err.code == RonError::ExpectedComma
+        && let Some(number) = decimal_in_whole_number(&file.text, start)
+    {
+        // ron reads `2.5` in a whole-number field as `2`, then wants a comma before `.5`.
+        let written = &file.text[number.clone()];
+        let whole = written.split('.').next().unwrap_or_default();
+        return Diagnostic::error(
+            Code::Syntax,
+            format!("`{written}` is not a whole number"),
+            Span::new(number),
+        )
+        .help(format!("this field takes a whole number, e.g. `{whole}`"));
+    }
     let (message, help) = crate::ron_errors::describe(&err.code);
     let d = Diagnostic::error(Code::Syntax, message, span);
     match help {
         Some(help) => d.help(help),
         None => d,
     }
+}
+
+/// `2.5` where a whole number was read up to the `.` at `at`: the whole written number.
+fn decimal_in_whole_number(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let rest = text.get(at..)?.strip_prefix('.')?;
+    let after = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let before = text[..at]
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    (before > 0 && after > 0).then(|| at - before..at + 1 + after)
 }
 
 #[cfg(test)]
@@ -287,6 +359,78 @@ mod tests {
             short(&load(one_line)),
             ["t.scenario.ron:1:12: error[syntax]: expected a comma here"]
         );
+    }
+
+    /// Values of the wrong kind in every kind of field: the messages use the format's words
+    /// (text, whole number, list), never ron's or Rust's (`r#3`, `u32`, `Option`, `RawValue`).
+    #[test]
+    fn wrong_values_are_described_in_the_format_words() {
+        let wrong = [
+            "3",
+            "-3",
+            "99999999999",
+            "2.5",
+            "3,5",
+            "\"x\"",
+            "true",
+            "[1]",
+            "(a: 1)",
+            "{\"a\": 1}",
+            "Some(1)",
+            "None",
+            "()",
+            "x",
+        ];
+        let fields = [
+            "format: 1",
+            "difficulty: Introductory",
+            "minutes: 5",
+            "age: 29",
+            "title: \"Late for work\"",
+            "objectives: [\"Reflect the worry beneath a practical problem\"]",
+            "portrait: \"priya\"",
+            "min: 0",
+            "emotion: Anxious",
+            "validating: 1",
+            "carkhuff: 3.0",
+            "miti: SimpleReflection",
+            "change: {\"trust\": 1}",
+            "set: [\"felt_judged\"]",
+            "outcome: Engaged",
+        ];
+        let mut messages = Vec::new();
+        for field in fields {
+            let name = field.split(':').next().unwrap();
+            for value in wrong {
+                let loaded = load(&broken(&[(field, &format!("{name}: {value}"))]));
+                for d in &loaded.diagnostics {
+                    messages.push(format!(
+                        "{field} ← {value}: {} {}",
+                        d.message,
+                        d.help.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        assert!(messages.len() > 100, "{}", messages.len());
+        let rust = [
+            "r#",
+            "i32",
+            "u32",
+            "u64",
+            "f32",
+            "Option",
+            "RawValue",
+            "struct",
+            "std ",
+            "identifier",
+            "sequence",
+        ];
+        let leaks: Vec<_> = messages
+            .iter()
+            .filter(|m| rust.iter().any(|r| m.contains(r)))
+            .collect();
+        assert!(leaks.is_empty(), "{leaks:#?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::analysis::{self, Bounds};
 use crate::condition::Condition;
 use crate::graph::{Graph, Vertex, Via};
 use crate::ids::ChoiceId;
+use crate::limits;
 use crate::model::{Choice, ClientNode, Ending, Node, Scenario, Variable};
 
 macro_rules! index_type {
@@ -18,8 +19,10 @@ macro_rules! index_type {
         pub struct $name($int);
 
         impl $name {
+            /// Only for positions in a [`Playable`], whose sizes [`Playable::assemble`] bounds
+            /// (see [`crate::limits`]), so the index always fits.
             pub(crate) fn new(index: usize) -> Self {
-                $name(index as $int)
+                $name(<$int>::try_from(index).unwrap_or(<$int>::MAX))
             }
 
             pub fn index(self) -> usize {
@@ -139,19 +142,26 @@ pub(crate) struct Resolved {
 
 impl Playable {
     /// Puts the parsed scenario and its resolved links together. `None` if they do not match
-    /// node for node (the checks never hand over such a pair).
+    /// node for node, or a count is over [`crate::limits`] (the checks never hand over such a
+    /// pair: they report both as errors).
     pub(crate) fn assemble(scenario: Scenario, resolved: Resolved) -> Option<Playable> {
-        if resolved.nodes.len() != scenario.nodes.len() {
+        if resolved.nodes.len() != scenario.nodes.len()
+            || u32::try_from(scenario.nodes.len() + scenario.endings.len()).is_err()
+            || resolved.variables.len() + resolved.flags.len() > limits::STATE_NAMES
+        {
             return None;
         }
         let mut clients = Vec::new();
         let mut branches = Vec::new();
         let mut nodes = Vec::with_capacity(scenario.nodes.len());
         for (position, (node, links)) in scenario.nodes.iter().zip(resolved.nodes).enumerate() {
-            let position = position as u32;
+            // Fits: the node count was checked above.
+            let position = u32::try_from(position).unwrap_or(u32::MAX);
             match (node, links) {
                 (Node::Client(node), NodeLinks::Client(choices))
-                    if choices.len() == node.choices.len() =>
+                    if choices.len() == node.choices.len()
+                        && choices.len() <= limits::CHOICES_PER_NODE
+                        && node.says.len() <= limits::WORDINGS_PER_NODE =>
                 {
                     nodes.push(NodeRef::Client(ClientIx::new(clients.len())));
                     clients.push(ClientEntry {
@@ -160,7 +170,9 @@ impl Playable {
                         choices,
                     });
                 }
-                (Node::Branch(_), NodeLinks::Branch(links)) => {
+                (Node::Branch(_), NodeLinks::Branch(links))
+                    if links.rules.len() <= limits::RULES_PER_BRANCH =>
+                {
                     nodes.push(NodeRef::Branch(BranchIx::new(branches.len())));
                     branches.push(BranchEntry { position, links });
                 }

@@ -220,6 +220,23 @@ fn said(code: Code, span: Range<usize>, message: String, help: &str) -> Option<S
     })
 }
 
+/// `3,5` where a name was expected at `at` (the `5`): the number with its decimal comma, and
+/// where the comma is. A space after the comma (`3, 5`) is a list, not a decimal.
+fn decimal_comma(text: &str, at: usize) -> Option<(Range<usize>, usize)> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let after = digits(&text[at..]);
+    let comma = at.checked_sub(1)?;
+    if after == 0 || text.as_bytes()[comma] != b',' {
+        return None;
+    }
+    let before = text[..comma]
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    (before > 0).then(|| (comma - before..at + after, comma))
+}
+
 fn guess(fix: Vec<(Range<usize>, String)>) -> Finding {
     Finding {
         says: None,
@@ -287,6 +304,27 @@ fn findings(text: &str, err: &SpannedError, at: usize) -> Vec<Finding> {
         if c == '\'' {
             return vec![single_quoted(text, at)];
         }
+    }
+    if matches!(
+        err.code,
+        RonError::SuggestRawIdentifier(_) | RonError::ExpectedIdentifier
+    ) && let Some((number, comma)) = decimal_comma(text, at)
+    {
+        let written = &text[number.clone()];
+        let help = format!(
+            "write decimals with a point: `{}` (a comma ends the value)",
+            written.replacen(',', ".", 1)
+        );
+        return vec![Finding {
+            says: said(
+                Code::Syntax,
+                number,
+                format!("`{written}` has a decimal comma"),
+                &help,
+            ),
+            fix: vec![(comma..comma + 1, ".".into())],
+            sure: true,
+        }];
     }
     match &err.code {
         RonError::InvalidEscape(_) => bad_escape(text, offset(text, err.span.start))

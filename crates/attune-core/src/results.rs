@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{ENGINE_VERSION, Mode, Session, Status, StopReason};
 use crate::ids::{ChoiceId, EndingId, NodeId, RunId, ScenarioId, TraineeId};
+use crate::limits::RESULT_FILE_BYTES;
 use crate::model::{Miti, Outcome};
 use crate::playable::Playable;
 use crate::scoring::{Indicators, Scorecard, SkillScore};
@@ -196,11 +197,14 @@ impl RunResult {
             status,
             ending,
             decisions,
-            hints_used: session
-                .decisions()
-                .iter()
-                .filter(|d| d.hint_used && !d.taken_back)
-                .count() as u32,
+            hints_used: u32::try_from(
+                session
+                    .decisions()
+                    .iter()
+                    .filter(|d| d.hint_used && !d.taken_back)
+                    .count(),
+            )
+            .unwrap_or(u32::MAX),
             final_state: FinalState {
                 variables: playable
                     .variables()
@@ -272,12 +276,17 @@ fn slug(text: &str) -> String {
     }
 }
 
+/// Partial files older than this in a results folder are leftovers of a crash, and removed.
+pub const STALE_PARTIAL_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Writes a result into `dir` atomically and never over another run's file (see
 /// [`crate::save::write_new`]: no hard links needed, so FAT/exFAT sticks and SMB shares work).
 /// A crash at any point leaves either no result or a complete one; readers skip the hidden
-/// `.partial` leftovers.
+/// `.partial` leftovers, and a later save removes them once they are a day old. On any error
+/// (a full disk, a folder that cannot be written) nothing is left behind.
 pub fn save(dir: &Path, result: &RunResult) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
+    crate::save::remove_stale_partials(dir, RESULT_EXTENSION, STALE_PARTIAL_AGE);
     let mut result = result.clone();
     for attempt in 0..16 {
         if attempt > 0 {
@@ -293,6 +302,85 @@ pub fn save(dir: &Path, result: &RunResult) -> std::io::Result<PathBuf> {
     Err(std::io::Error::other(
         "could not find a free file name for the result",
     ))
+}
+
+/// Makes sure results can be saved in `dir` before a session starts, so that a trainee never
+/// finds out at the end: creates the folder, and creates and removes a file in it.
+pub fn ready_folder(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let probe = tempfile::Builder::new()
+        .prefix(".attune-can-write")
+        .tempfile_in(dir)?;
+    probe.close()
+}
+
+/// Where a finished run goes when its folder fails: the folder asked for, then the user's own
+/// data folder, then a private folder under the system's temporary folder. Saving tries them in
+/// this order, so a run is only lost if all of them fail.
+pub fn save_folders(asked: &Path, user_data: Option<PathBuf>) -> Vec<PathBuf> {
+    let mut folders = vec![asked.to_path_buf()];
+    folders.extend(user_data);
+    folders.push(shared_temp_folder());
+    let mut seen = std::collections::HashSet::new();
+    folders.retain(|f| seen.insert(std::path::absolute(f).unwrap_or_else(|_| f.clone())));
+    folders
+}
+
+/// Where a result was saved, and the folders that failed before it.
+#[derive(Debug)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub failed: Vec<(PathBuf, std::io::Error)>,
+}
+
+/// Saves into the first of `folders` that takes the result (see [`save_folders`]); Err with
+/// every folder's error when none does. A folder under the system's temporary folder is used
+/// only if it is private to this user, since other users can read what is there.
+pub fn save_to_first(
+    folders: &[PathBuf],
+    result: &RunResult,
+) -> Result<Saved, Vec<(PathBuf, std::io::Error)>> {
+    let mut failed = Vec::new();
+    for dir in folders {
+        let saved = private_if_shared(dir).and_then(|()| save(dir, result));
+        match saved {
+            Ok(path) => return Ok(Saved { path, failed }),
+            Err(err) => failed.push((dir.clone(), err)),
+        }
+    }
+    Err(failed)
+}
+
+/// The last resort of [`save_folders`], in the temporary folder every user of the computer shares.
+fn shared_temp_folder() -> PathBuf {
+    std::env::temp_dir().join("attune-results")
+}
+
+/// For the folder in the shared temporary folder: creates it readable by this user only, and
+/// refuses one that someone else made (or made readable by others).
+fn private_if_shared(dir: &Path) -> std::io::Result<()> {
+    if dir != shared_temp_folder() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(err),
+        }
+        let meta = std::fs::symlink_metadata(dir)?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if !meta.is_dir() || meta.uid() != me || meta.mode() & 0o077 != 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "this folder is not private to you, so a result is not saved there",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Why a results file could not be used.
@@ -341,8 +429,10 @@ impl std::fmt::Display for ResultError {
 
 impl std::error::Error for ResultError {}
 
+/// Reads a result file: only an ordinary file of at most [`RESULT_FILE_BYTES`] is read.
 pub fn load(path: &Path) -> Result<RunResult, ResultError> {
-    let bytes = std::fs::read(path).map_err(ResultError::Io)?;
+    let bytes = crate::files::read_limited(path, RESULT_FILE_BYTES)
+        .map_err(|err| ResultError::Io(err.into()))?;
     parse(&bytes)
 }
 
@@ -370,8 +460,10 @@ pub fn parse(bytes: &[u8]) -> Result<RunResult, ResultError> {
     serde_json::from_slice(bytes).map_err(damaged)
 }
 
-/// The results files in a folder, oldest first.
+/// The results files in a folder, oldest first. Partial files a crash left there more than a
+/// day ago are removed on the way.
 pub fn list(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    crate::save::remove_stale_partials(dir, RESULT_EXTENSION, STALE_PARTIAL_AGE);
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -399,6 +491,13 @@ pub enum ReplayError {
         step: usize,
         why: String,
     },
+    /// The replay reproduces a different value of a recorded field (the file was edited).
+    Differs {
+        /// Where, e.g. `status`, `decisions[2].shown`, `scores[0].counted`.
+        field: String,
+        recorded: String,
+        replayed: String,
+    },
 }
 
 impl std::fmt::Display for ReplayError {
@@ -418,6 +517,14 @@ impl std::fmt::Display for ReplayError {
             ReplayError::Diverged { step, why } => write!(
                 f,
                 "decision {step} in the result does not fit the scenario: {why}; the result file may have been edited"
+            ),
+            ReplayError::Differs {
+                field,
+                recorded,
+                replayed,
+            } => write!(
+                f,
+                "replaying the recorded choices does not reproduce the recorded `{field}` (recorded: {recorded}; replayed: {replayed}); the result file may have been edited"
             ),
         }
     }
@@ -465,4 +572,139 @@ pub fn replay(playable: Arc<Playable>, result: &RunResult) -> Result<Session, Re
         }
     }
     Ok(session)
+}
+
+/// The fields of a result that a replay cannot reproduce: who and when, where the scenario was,
+/// and how long each reply took. Everything else must come out identical.
+const NOT_REPLAYED: [&str; 6] = [
+    "run",
+    "trainee",
+    "started_at",
+    "ended_at",
+    "scenario.path",
+    "decisions[].elapsed_ms",
+];
+
+/// Replays a recorded run (see [`replay`]) and checks that the replay reproduces every
+/// deterministic field of the record — seed and mode, status, each decision's node, wording,
+/// shown order, choice, scores, codes, hint and take-back, the hints used, the final state, the
+/// ending, the scores and the indicators — and says which field differs if one does. Returns the
+/// session and its scorecard, for the debrief.
+pub fn replay_exact(
+    playable: Arc<Playable>,
+    result: &RunResult,
+) -> Result<(Session, Scorecard), ReplayError> {
+    let session = replay(playable, result)?;
+    let card = Scorecard::of(&session);
+    let quit = session.status() == Status::AwaitingChoice;
+    let mut replayed = RunResult::from_session(
+        &session,
+        &card,
+        result.trainee.clone(),
+        result.scenario.path.clone(),
+        SystemTime::UNIX_EPOCH,
+        SystemTime::UNIX_EPOCH,
+        quit,
+    );
+    replayed.run = result.run.clone();
+    replayed.started_at.clone_from(&result.started_at);
+    replayed.ended_at.clone_from(&result.ended_at);
+    // Results saved before skill scores counted their decisions read 0 there, and gave a band
+    // on fewer decisions: compare those on everything else.
+    for (new, old) in replayed.scores.iter_mut().zip(&result.scores) {
+        if old.decisions == 0 && new.decisions > 0 {
+            new.decisions = 0;
+            new.band = old.band;
+        }
+    }
+    let (Ok(recorded), Ok(replayed)) = (
+        serde_json::to_value(result),
+        serde_json::to_value(&replayed),
+    ) else {
+        return Ok((session, card));
+    };
+    match first_difference(&recorded, &replayed, "") {
+        None => Ok((session, card)),
+        Some((field, recorded, replayed)) => Err(ReplayError::Differs {
+            field,
+            recorded: brief(recorded),
+            replayed: brief(replayed),
+        }),
+    }
+}
+
+/// The first place two JSON values differ, as (path, left, right), skipping [`NOT_REPLAYED`].
+fn first_difference<'v>(
+    a: &'v serde_json::Value,
+    b: &'v serde_json::Value,
+    path: &str,
+) -> Option<(String, &'v serde_json::Value, &'v serde_json::Value)> {
+    use serde_json::Value;
+    // `decisions[3].elapsed_ms` is skipped as `decisions[].elapsed_ms`.
+    let general: String = {
+        let mut out = String::new();
+        let mut in_index = false;
+        for c in path.chars() {
+            match c {
+                '[' => {
+                    in_index = true;
+                    out.push('[');
+                }
+                ']' => {
+                    in_index = false;
+                    out.push(']');
+                }
+                _ if in_index => {}
+                _ => out.push(c),
+            }
+        }
+        out
+    };
+    if NOT_REPLAYED.contains(&general.as_str()) {
+        return None;
+    }
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|key| {
+                let (l, r) = (
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                );
+                first_difference(l, r, &join(key))
+            })
+        }
+        // A list of records (decisions, scores) is compared record by record; a list of plain
+        // values (the choices shown) is one field.
+        (Value::Array(x), Value::Array(y))
+            if x.len() == y.len() && x.iter().any(|v| v.is_object() || v.is_array()) =>
+        {
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (l, r))| first_difference(l, r, &format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => Some((path.to_owned(), a, b)),
+    }
+}
+
+/// A value as shown in a message: compact JSON, at most 80 characters.
+fn brief(value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::Array(items) => format!("{} item(s): {value}", items.len()),
+        _ => value.to_string(),
+    };
+    if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(79).collect::<String>())
+    } else {
+        text
+    }
 }

@@ -9,6 +9,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use tempfile::{PathPersistError, TempPath};
 
@@ -146,12 +147,21 @@ fn write_temp(dir: &Path, name: &OsStr, bytes: &[u8]) -> io::Result<TempPath> {
             return Err(err);
         }
     };
-    fill(file, bytes)?;
+    // On error `temp` is dropped here, which removes the partial file.
+    fill(file, bytes, dir)?;
     Ok(temp)
 }
 
 /// Writes and flushes to disk; the file is closed on return (before any rename or removal).
-fn fill(mut file: File, bytes: &[u8]) -> io::Result<()> {
+fn fill(mut file: File, bytes: &[u8], dir: &Path) -> io::Result<()> {
+    if disk_full(dir) {
+        // Test hook: this folder's disk fills up half-way through the write.
+        file.write_all(&bytes[..bytes.len() / 2])?;
+        return Err(io::Error::new(
+            io::ErrorKind::StorageFull,
+            "No space left on device (test hook)",
+        ));
+    }
     #[cfg(feature = "test-hooks")]
     if std::env::var_os("ATTUNE_TEST_CRASH_DURING_SAVE").is_some() {
         // Test hook: die half-way through the write, as a power cut or kill would.
@@ -161,6 +171,75 @@ fn fill(mut file: File, bytes: &[u8]) -> io::Result<()> {
     }
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Test hook: whether `ATTUNE_TEST_DISK_FULL` names this folder.
+#[cfg(feature = "test-hooks")]
+fn disk_full(dir: &Path) -> bool {
+    let Some(full) = std::env::var_os("ATTUNE_TEST_DISK_FULL") else {
+        return false;
+    };
+    let full = Path::new(&full);
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(full)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => dir == full,
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn disk_full(_dir: &Path) -> bool {
+    false
+}
+
+/// Removes the leftovers of writes into `dir` that never finished (a crash or power cut during
+/// [`write_new`] or [`replace`]): hidden `.{name}.partial` and `.{name}.{n}.partial` files whose
+/// `name` ends in `suffix`, last modified more than `older_than` ago. A recent one may belong to
+/// a write still under way, and files of other names are not ours: both are left alone.
+/// Returns how many were removed; problems (a file that vanished, no permission) are passed over.
+pub fn remove_stale_partials(dir: &Path, suffix: &str, older_than: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if !is_partial_of(name, suffix) {
+            continue;
+        }
+        // Only plain files: never follow a link or touch a folder of that name.
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > older_than);
+        if meta.file_type().is_file() && stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether `file_name` is one of [`write_temp`]'s names for a final name ending in `suffix`.
+fn is_partial_of(file_name: &str, suffix: &str) -> bool {
+    let Some(inner) = file_name
+        .strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".partial"))
+    else {
+        return false;
+    };
+    // `.{name}.{n}.partial`: a second writer of the same name.
+    let inner = match inner.rsplit_once('.') {
+        Some((name, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => inner,
+    };
+    inner.len() > suffix.len() && inner.ends_with(suffix)
 }
 
 fn sync_dir(dir: &Path) {
@@ -257,6 +336,42 @@ mod tests {
             assert_eq!(std::fs::read(&stale).unwrap(), b"half a resu");
             assert_eq!(names(dir.path()), [".run.json.partial", "run.json"]);
         });
+    }
+
+    #[test]
+    fn only_our_own_stale_partials_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let day_ago = SystemTime::now() - Duration::from_secs(25 * 3600);
+        let old = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"half").unwrap();
+            File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(day_ago)
+                .unwrap();
+        };
+        old(".a_t_1.result.json.partial");
+        old(".a_t_2.result.json.3.partial");
+        old(".notes.txt.partial"); // not a result's
+        old(".result.json.partial"); // no name before the extension: not ours
+        old("a.result.json.partial"); // not hidden: not ours
+        std::fs::write(dir.path().join(".a_t_3.result.json.partial"), b"now").unwrap(); // recent
+        std::fs::create_dir(dir.path().join(".a_t_4.result.json.partial")).unwrap();
+        let removed =
+            remove_stale_partials(dir.path(), ".result.json", Duration::from_secs(86_400));
+        assert_eq!(removed, 2);
+        assert_eq!(
+            names(dir.path()),
+            [
+                ".a_t_3.result.json.partial",
+                ".a_t_4.result.json.partial",
+                ".notes.txt.partial",
+                ".result.json.partial",
+                "a.result.json.partial"
+            ]
+        );
     }
 
     #[test]

@@ -17,10 +17,13 @@ pub struct Span {
 }
 
 impl Span {
+    /// Positions past 4 GiB (never reached: scenario files are at most
+    /// [`crate::limits::SCENARIO_FILE_BYTES`]) are held at the largest position, not wrapped.
     pub fn new(range: Range<usize>) -> Self {
+        let at = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
         Span {
-            start: range.start as u32,
-            end: range.end as u32,
+            start: at(range.start),
+            end: at(range.end),
         }
     }
 
@@ -142,23 +145,77 @@ impl FromRawRon for String {
         {
             return Ok(inner.to_owned());
         }
-        ron::from_str::<String>(raw).map_err(|_| format!("expected text in quotes, found `{raw}`"))
+        ron::from_str::<String>(raw)
+            .map_err(|_| format!("expected text in quotes, found {}", quoted(raw)))
     }
 }
 
-macro_rules! from_raw_number {
+/// A value as quoted in a message: its first line, and at most 40 characters of it (a list or
+/// a group of fields can be pages long).
+fn quoted(raw: &str) -> String {
+    let first_line = raw.lines().next().unwrap_or_default();
+    let mut shown: String = first_line.chars().take(40).collect();
+    if shown.len() < raw.trim_end().len() {
+        shown.push('…');
+    }
+    format!("`{shown}`")
+}
+
+/// Why an integer literal does not fit, when it is one: `Some` for `99999999999` in a whole
+/// number, or `-3` where a number of zero or more is expected.
+fn out_of_range(raw: &str, can_be_negative: bool) -> Option<String> {
+    let digits = raw.trim_start_matches(['+', '-']);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        return None;
+    }
+    let size = if !raw.starts_with('-') {
+        "too large"
+    } else if can_be_negative {
+        "too small"
+    } else {
+        return Some(format!(
+            "{} cannot be negative here: write a whole number of zero or more",
+            quoted(raw)
+        ));
+    };
+    Some(format!(
+        "the number {} is {size}: numbers in a scenario are small, e.g. a score from -2 to 2",
+        quoted(raw)
+    ))
+}
+
+macro_rules! from_raw_integer {
     ($($t:ty => $what:literal),*) => {$(
         impl FromRawRon for $t {
             fn from_raw_ron(raw: &str) -> Result<Self, String> {
                 raw.trim_start_matches('+')
                     .parse::<$t>()
                     .or_else(|_| ron::from_str::<$t>(raw))
-                    .map_err(|_| format!(concat!("expected ", $what, ", found `{}`"), raw))
+                    .map_err(|_| {
+                        out_of_range(raw, <$t>::MIN != 0).unwrap_or_else(|| {
+                            format!(concat!("expected ", $what, ", found {}"), quoted(raw))
+                        })
+                    })
             }
         }
     )*};
 }
-from_raw_number!(i32 => "a whole number", u32 => "a whole number of zero or more", f32 => "a number");
+from_raw_integer!(i32 => "a whole number", u32 => "a whole number of zero or more");
+
+impl FromRawRon for f32 {
+    fn from_raw_ron(raw: &str) -> Result<Self, String> {
+        match raw
+            .trim_start_matches('+')
+            .parse::<f32>()
+            .or_else(|_| ron::from_str::<f32>(raw))
+        {
+            // `1e999` reads as infinity: too large, not a level.
+            Ok(value) if value.is_finite() => Ok(value),
+            Ok(_) => Err(format!("the number {} is too large", quoted(raw))),
+            Err(_) => Err(format!("expected a number, found {}", quoted(raw))),
+        }
+    }
+}
 
 impl<'de, T: FromRawRon> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -205,13 +262,20 @@ impl LineIndex {
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let offset = floor_char_boundary(text, offset);
+        let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line + 1, col + 1)
+        (line + 1, text[start..offset].chars().count() + 1)
+    }
+
+    /// The 0-based line holding a byte offset (past the end: the last line).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).max(1) - 1
+    }
+
+    /// Where each line starts, as byte offsets (the first is 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
     }
 
     /// Byte offset of a 1-based line and character column.
@@ -224,6 +288,16 @@ impl LineIndex {
             .nth(col.saturating_sub(1))
             .map_or(text.len(), |(i, _)| start + i)
     }
+}
+
+/// `offset`, moved back to the start of the character it falls in (and at most `text.len()`):
+/// a position from a damaged or hostile source can then never split a character.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {

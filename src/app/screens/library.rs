@@ -45,6 +45,7 @@ fn draw_library(
     mut settings: ResMut<Settings>,
     mut actions: MessageWriter<Action>,
     mut settings_open: ResMut<crate::app::settings::SettingsOpen>,
+    results_folder: Res<crate::app::results_folder::ResultsFolder>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = widgets::root_ui(ctx);
@@ -71,6 +72,9 @@ fn draw_library(
                     ui.add_space(12.0);
                     if let Some(error) = &library.folder_error {
                         ui.colored_label(ui.visuals().error_fg_color, error);
+                    }
+                    if let Some(problem) = &results_folder.problem {
+                        ui.colored_label(ui.visuals().error_fg_color, problem);
                     }
                     if !library.is_ready() {
                         ui.spinner();

@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime};
 
 use attune_core::engine::{Applied, Mode, Session, Status};
 use attune_core::ids::TraineeId;
-use attune_core::results::{self, RunResult};
+use attune_core::results::RunResult;
 use attune_core::scoring::Scorecard;
 use bevy::prelude::*;
 
@@ -223,12 +223,7 @@ fn finish(
         SystemTime::now(),
         quit,
     );
-    let saved = results::save(&paths.results, &result).map_err(|err| {
-        format!(
-            "The result could not be saved in {}: {err}",
-            paths.results.display()
-        )
-    });
+    let saved = crate::app::results_folder::save(&paths.results, &result);
     if let Err(err) = &saved {
         error!("{err}");
     }
