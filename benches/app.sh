@@ -8,7 +8,8 @@
 # while idle on the session screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
+# The start-up report and the scripted session are `dev` test hooks; they do nothing until asked.
+cargo build --release --features dev --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/attune"
 results=$(mktemp -d)
 runs=${RUNS:-5}

@@ -4,9 +4,12 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod graph;
+mod new;
 mod play;
 mod replay;
 pub(crate) mod scenario_file;
+mod show;
 
 use std::process::ExitCode;
 
@@ -34,10 +37,16 @@ pub struct Cli {
 enum Command {
     /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
     Check(check::Args),
+    /// Write a new scenario file to start from: a short, complete, commented example.
+    New(new::Args),
     /// Play a scenario in the terminal, then read the debrief.
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
     Replay(replay::Args),
+    /// Draw a scenario's map: Graphviz DOT, Mermaid or JSON.
+    Graph(graph::Args),
+    /// Show one node, branch or ending in full: every wording, reply, condition and score.
+    Show(show::Args),
     /// Open the app (the default), optionally playing a scripted path and saving a screenshot.
     #[cfg(feature = "app")]
     App(app::Args),
@@ -57,8 +66,11 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::New(args)) => new::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
+        Some(Command::Graph(args)) => graph::run(args),
+        Some(Command::Show(args)) => show::run(args),
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),
         #[cfg(feature = "app")]

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
+use attune_author::start_at;
 use attune_core::Playable;
 use attune_core::debrief::{self, Debrief};
 use attune_core::engine::{Applied, Mode, Session, Status};
@@ -39,6 +40,15 @@ pub struct Args {
     /// Do not save a result (for trying a scenario out, or testing one).
     #[arg(long, conflicts_with = "results")]
     no_save: bool,
+    /// Start at this client node instead of the beginning, to try one part without playing up
+    /// to it. A run started part-way is a try-out, not a trainee's result, so it is not saved.
+    #[arg(long, value_name = "NODE", conflicts_with = "results")]
+    from: Option<String>,
+    /// With --from: the variables and flags to start with, e.g. `trust=4,felt_judged` (a
+    /// variable's value, or a flag's name to set it). Everything not named starts as the
+    /// scenario says; flags start unset.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', requires = "from")]
+    state: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,7 +86,17 @@ pub fn run(args: Args) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let results_dir = if args.no_save {
+    let start = match &args.from {
+        Some(node) => match starting_point(&playable, node, args.state.as_deref().unwrap_or(&[])) {
+            Ok(state) => Some((node.clone(), state)),
+            Err(problem) => {
+                eprintln!("error: {}\nhelp: {}", problem.message, problem.help);
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
+    let results_dir = if args.no_save || start.is_some() {
         None
     } else {
         match args.results.clone().or_else(default_results_dir) {
@@ -104,16 +124,43 @@ pub fn run(args: Args) -> u8 {
     let mut stdin = stdin.lock();
 
     let started_at = SystemTime::now();
-    let mut session = Session::start(playable.clone(), mode, seed);
-    let _ = write_briefing(&mut out, playable.scenario(), mode, seed);
+    let mut session = match &start {
+        Some((node, state)) => {
+            let session = Session::start_at(
+                playable.clone(),
+                mode,
+                seed,
+                node,
+                &state.variable_refs(),
+                &state.flag_refs(),
+            );
+            match session {
+                Ok(session) => {
+                    let _ = write_starting_point(&mut out, &session, node, mode, seed);
+                    session
+                }
+                // `starting_point` checked the node and every name, so this is not reached.
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return exit::USAGE;
+                }
+            }
+        }
+        None => {
+            let _ = write_briefing(&mut out, playable.scenario(), mode, seed);
+            Session::start(playable.clone(), mode, seed)
+        }
+    };
 
+    // What the session started with: the meters in assessment mode stay at these values.
+    let initial = session.variables().to_vec();
     let mut quit = false;
     let mut code = exit::OK;
     // The turn is printed once; a wrong key or an empty line only asks again.
     let mut show_turn = true;
     while session.status() == Status::AwaitingChoice {
         if show_turn {
-            let _ = write_prompt(&mut out, &session);
+            let _ = write_prompt(&mut out, &session, &initial);
             show_turn = false;
         }
         let shown_at = Instant::now();
@@ -244,7 +291,13 @@ pub fn run(args: Args) -> u8 {
     let _ = out.flush();
 
     let Some(results_dir) = results_dir else {
-        eprintln!("Not saved (--no-save).");
+        if start.is_some() {
+            eprintln!(
+                "Not saved: a run started part-way (--from) is a try-out, not a trainee's result."
+            );
+        } else {
+            eprintln!("Not saved (--no-save).");
+        }
         return code;
     };
     let result = RunResult::from_session(
@@ -285,6 +338,16 @@ fn what_to_type(session: &Session) -> String {
     }
 }
 
+/// The node and state of a `--from` run, checked against the scenario.
+fn starting_point(
+    playable: &Playable,
+    node: &str,
+    state: &[String],
+) -> Result<start_at::StartState, start_at::Problem> {
+    start_at::check_node(playable, node)?;
+    start_at::parse_state(playable, state)
+}
+
 fn random_seed() -> u64 {
     let nanos = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -312,41 +375,98 @@ fn write_briefing(
     for objective in &s.objectives {
         writeln!(out, "  • {}", objective.value)?;
     }
-    let how = match mode {
+    writeln!(out, "\n{}", debrief::wrap(how_to_play(mode), 78, ""))?;
+    writeln!(out, "Seed: {seed}")
+}
+
+fn how_to_play(mode: Mode) -> &'static str {
+    match mode {
         Mode::Practice => {
             "Mode: practice. Feedback after every reply. Type a number to reply, h for a hint, b to take your last reply back, q to stop."
         }
         Mode::Assessment => {
             "Mode: assessment. Feedback at the end only, and the meters stay still until then. Type a number to reply, q to stop."
         }
+    }
+}
+
+/// Instead of the briefing, for a run started part-way: where it starts and with what state,
+/// so the author sees exactly what is being tried.
+fn write_starting_point(
+    out: &mut impl Write,
+    session: &Session,
+    node: &str,
+    mode: Mode,
+    seed: u64,
+) -> std::io::Result<()> {
+    let playable = session.playable();
+    let title = &playable.scenario().title.value;
+    writeln!(out, "{title}, from `{node}`")?;
+    writeln!(
+        out,
+        "{}",
+        "═".repeat(title.chars().count() + node.len() + 9)
+    )?;
+    let variables: Vec<String> = playable
+        .variables()
+        .iter()
+        .zip(session.variables())
+        .map(|(v, x)| {
+            let hidden = if v.visible { "" } else { ", hidden" };
+            format!(
+                "{} {x} ({} to {}{hidden})",
+                v.name.value, v.min.value, v.max.value
+            )
+        })
+        .collect();
+    let set: Vec<&str> = playable
+        .flags()
+        .iter()
+        .zip(session.flags())
+        .filter(|(_, on)| **on)
+        .map(|(f, _)| f.as_str())
+        .collect();
+    let flags = match (set.is_empty(), playable.flags().is_empty()) {
+        (_, true) => String::new(),
+        (true, false) => " No flags set.".to_owned(),
+        (false, false) => format!(" Flags set: {} (the others unset).", set.join(", ")),
     };
-    writeln!(out, "\n{}", debrief::wrap(how, 78, ""))?;
+    let text = format!(
+        "Trying part of the scenario: it starts at `{node}`, not at the beginning. Variables: {}.{flags}",
+        variables.join(", ")
+    );
+    writeln!(out, "{}", debrief::wrap(&text, 78, ""))?;
+    writeln!(out, "\n{}", debrief::wrap(how_to_play(mode), 78, ""))?;
     writeln!(out, "Seed: {seed}")
 }
 
-/// The meters the trainee sees, with their values: in assessment mode they stay at their
-/// start until the debrief, so they do not give away whether a reply was right.
-fn meter_values(session: &Session) -> impl Iterator<Item = (&attune_core::model::Variable, i32)> {
+/// The meters the trainee sees, with their values: in assessment mode they stay at the values
+/// the session started with (`initial`) until the debrief, so they do not give away whether a
+/// reply was right.
+fn meter_values<'s>(
+    session: &'s Session,
+    initial: &'s [i32],
+) -> impl Iterator<Item = (&'s attune_core::model::Variable, i32)> {
     let still = session.mode() == Mode::Assessment;
     session
         .playable()
         .variables()
         .iter()
-        .zip(session.variables())
+        .zip(session.variables().iter().zip(initial))
         .filter(|(v, _)| v.visible)
-        .map(move |(v, &x)| (v, if still { v.start.value } else { x }))
+        .map(move |(v, (&now, &then))| (v, if still { then } else { now }))
 }
 
 fn cue_line(cue: &Cue) -> String {
     format!("[{}] {}", cue.kind(), cue.text().value)
 }
 
-fn write_prompt(out: &mut impl Write, session: &Session) -> std::io::Result<()> {
+fn write_prompt(out: &mut impl Write, session: &Session, initial: &[i32]) -> std::io::Result<()> {
     let playable = session.playable();
     let (Some(node), Some(line)) = (session.node(), session.line()) else {
         return Ok(());
     };
-    let meters: Vec<String> = meter_values(session)
+    let meters: Vec<String> = meter_values(session, initial)
         .map(|(v, x)| format!("{} {}/{}", v.name.value, x, v.max.value))
         .collect();
     writeln!(out)?;

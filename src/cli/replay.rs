@@ -1,6 +1,11 @@
-//! `attune replay RESULT`: re-runs a saved run and prints its debrief again.
+//! `attune replay RESULT`: re-runs a saved run and prints its debrief again; with `--against
+//! FILE`, re-runs it in an edited version of its scenario and shows what the edit changed.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use attune_author::compare;
+use attune_core::Playable;
 
 use attune_core::debrief::{self, Debrief};
 use attune_core::engine::Status;
@@ -16,9 +21,15 @@ pub struct Args {
     /// A `*.result.json` file saved by `attune play` or the app.
     result: PathBuf,
     /// The scenario file (default: the path saved in the result, else `scenarios/` is searched
-    /// for the scenario's id).
+    /// for the scenario's id). With --against: the scenario as the run was played, so that
+    /// wording and links are compared too.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
+    /// Re-run the saved path in an edited version of the scenario and show what changed at each
+    /// decision (scores, codes, wording, where a reply leads, the replies on offer), where the
+    /// path breaks, and the ending and scores before and after.
+    #[arg(long, value_name = "FILE")]
+    against: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -29,6 +40,9 @@ pub fn run(args: Args) -> u8 {
             return exit::PROBLEMS;
         }
     };
+    if let Some(edited) = &args.against {
+        return run_against(&args, &result, edited);
+    }
     let Some(path) = args.scenario.clone().or_else(|| find_scenario(&result)) else {
         eprintln!(
             "error: cannot find the scenario `{}` this result was played on\nhelp: name it with --scenario FILE",
@@ -64,6 +78,71 @@ pub fn run(args: Args) -> u8 {
     }
     print!("{}", debrief::render_text(&Debrief::new(&session, &card)));
     exit::OK
+}
+
+fn run_against(args: &Args, result: &RunResult, edited_path: &Path) -> u8 {
+    let edited = match load_checked(edited_path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let played = played_version(args, result);
+    let comparison = match compare::compare(result, edited, played.as_ref().map(|(_, p)| &**p)) {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("error: {}: {err}", args.result.display());
+            return exit::PROBLEMS;
+        }
+    };
+    println!(
+        "Replaying {} ({} mode, seed {}, {}) against {}",
+        args.result.display(),
+        result.mode.label().to_lowercase(),
+        result.seed,
+        debrief::count(result.decisions.len() as u32, "decision"),
+        edited_path.display()
+    );
+    if let Some((path, _)) = &played {
+        println!(
+            "compared with {}, the scenario as it was played",
+            path.display()
+        );
+    }
+    println!();
+    print!("{}", compare::render_text(&comparison));
+    exit::OK
+}
+
+/// The scenario as the run was played, if a file with the content hash the result records is
+/// at hand: the one named with --scenario, else the path saved in the result, else a file in
+/// `scenarios/` with the scenario's id.
+fn played_version(args: &Args, result: &RunResult) -> Option<(PathBuf, Arc<Playable>)> {
+    let matches = |path: &Path| {
+        attune_core::load_file(path, None)
+            .ok()
+            .and_then(|l| l.playable)
+            .filter(|p| p.content_hash() == result.scenario.content_hash)
+    };
+    if let Some(path) = &args.scenario {
+        let found = matches(path);
+        if found.is_none() {
+            eprintln!(
+                "note: {} is not the version of the scenario this run was played on (its content differs), so wording and links are not compared",
+                path.display()
+            );
+        }
+        return found.map(|p| (path.clone(), p));
+    }
+    let saved = result.scenario.path.as_deref().map(PathBuf::from);
+    let library = std::fs::read_dir("scenarios")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(SCENARIO_EXTENSION));
+    saved
+        .into_iter()
+        .chain(library)
+        .filter(|p| p.is_file())
+        .find_map(|p| matches(&p).map(|found| (p, found)))
 }
 
 /// Whether replayed scores match the recorded ones. Results saved before skill scores counted

@@ -3,14 +3,19 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use attune_core::Playable;
 use attune_core::diagnostics::{self, Style};
+use attune_core::{Playable, SourceFile};
 
 use super::check::nearest_assets;
 use super::exit;
 
 /// The checked scenario, or the exit code after its problems have been printed to stderr.
 pub fn load_checked(path: &Path) -> Result<Arc<Playable>, u8> {
+    load_checked_with_source(path).map(|(playable, _)| playable)
+}
+
+/// [`load_checked`], keeping the file's text for commands that point into it (line numbers).
+pub fn load_checked_with_source(path: &Path) -> Result<(Arc<Playable>, SourceFile), u8> {
     let loaded = match attune_core::load_file(path, nearest_assets(path).as_ref()) {
         Ok(loaded) => loaded,
         Err(err) => {
@@ -19,7 +24,7 @@ pub fn load_checked(path: &Path) -> Result<Arc<Playable>, u8> {
         }
     };
     match loaded.playable {
-        Some(playable) => Ok(playable),
+        Some(playable) => Ok((playable, loaded.file)),
         None => {
             for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
                 eprintln!(

@@ -4,8 +4,13 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod docs;
+mod graph;
+mod new;
 mod papercuts;
 mod play;
+mod play_from;
+mod replay_against;
 mod support;
 // The window test drives the app's automation, a `dev` feature test hook.
 #[cfg(all(feature = "app", feature = "dev"))]

@@ -68,7 +68,7 @@ fn labels_not_enum_names_reach_the_trainee() {
     ] {
         assert!(!out.contains(debug_name), "`{debug_name}` in:\n{out}");
     }
-    assert!(out.contains("(the client is "), "{out}");
+    assert!(out.contains("(outcome: "), "{out}");
     assert!(
         out.contains("Mode: practice. Feedback after every reply."),
         "{out}"
@@ -176,7 +176,7 @@ fn the_debrief_explains_points_and_indicators_and_keeps_its_indent() {
     let out = stdout(&output);
     let debrief = &out[out.find("DEBRIEF").unwrap()..];
     assert!(
-        debrief.contains("points; the replies you were offered ranged from"),
+        debrief.contains("; the replies you were offered ranged from"),
         "{debrief}"
     );
     assert!(!debrief.contains("possible)"), "{debrief}");

@@ -96,7 +96,7 @@ fn the_best_path_engages_and_the_worst_disengages_in_every_scenario() {
             assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
             let out = stdout(&output);
             assert!(
-                out.contains(&format!("(the client is {outcome})")),
+                out.contains(&format!("(outcome: {outcome})")),
                 "{path}: expected {outcome}:\n{out}"
             );
             let (_, result) = only_result(&dir);
@@ -445,4 +445,48 @@ fn bad_scripted_choices_are_reported_and_the_run_kept() {
     ]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(stderr(&broken).contains("tests/broken/unknown-node.scenario.ron:75:27"));
+}
+
+/// An ending's conditional debrief notes appear in the debrief and in the result only on the
+/// paths they describe; a reply coded as two things is saved with both codes.
+#[test]
+fn ending_notes_follow_the_path_and_both_codes_are_saved() {
+    let base = std::fs::read_to_string(repo_root().join("tests/scenarios-ok/broken-base.scenario.ron"))
+        .unwrap()
+        .replacen(
+            "debrief: \"Reflecting",
+            "notes: [(when: \"felt_judged\", text: \"The early advice was remembered: Sam needed the door reopened.\")],\n            debrief: \"Reflecting",
+            1,
+        )
+        .replacen("miti: SimpleReflection", "miti: [SimpleReflection, Question]", 1);
+    let dir = scratch_dir("ending-notes");
+    let file = dir.join("notes.scenario.ron");
+    std::fs::write(&file, base).unwrap();
+    for (path, noted) in [("opening.2,guarded.1", true), ("opening.1,open.1", false)] {
+        let results = dir.join(format!("results-{noted}"));
+        let output = run(&[
+            "play",
+            file.to_str().unwrap(),
+            "--seed",
+            "1",
+            "--results",
+            results.to_str().unwrap(),
+            "--choices",
+            path,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let out = stdout(&output);
+        assert_eq!(
+            out.contains("The early advice was remembered"),
+            noted,
+            "{out}"
+        );
+        let (_, result) = only_result(&results);
+        assert_eq!(result.ending.unwrap().notes.len(), usize::from(noted));
+        if !noted {
+            let first = &result.decisions[0];
+            assert_eq!(first.miti, Some(attune_core::model::Miti::SimpleReflection));
+            assert_eq!(first.miti_also, [attune_core::model::Miti::Question]);
+        }
+    }
 }

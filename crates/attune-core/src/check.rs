@@ -85,6 +85,8 @@ enum PendingNode {
 /// What the node pass resolved, in document order, with each node's place in the graph.
 struct Pending {
     start: Option<Target>,
+    /// Per ending, the conditions of its debrief notes (`None` where one did not resolve).
+    ending_notes: Vec<Vec<Option<Condition>>>,
     nodes: Vec<PendingNode>,
     client_positions: Vec<Vertex>,
     branch_positions: Vec<Vertex>,
@@ -170,8 +172,14 @@ impl Pending {
                 }),
             });
         }
+        let ending_notes = self
+            .ending_notes
+            .into_iter()
+            .map(|notes| notes.into_iter().collect::<Option<Vec<_>>>())
+            .collect::<Option<Vec<_>>>()?;
         Some(Resolved {
             start: self.start?,
+            ending_notes,
             variables,
             flags: flags.into_iter().map(|f| f.value).collect(),
             nodes,
@@ -555,6 +563,7 @@ impl<'t> Checker<'t> {
     ) -> Pending {
         let mut pending = Pending {
             start: None,
+            ending_notes: Vec::new(),
             nodes: Vec::with_capacity(s.nodes.len()),
             client_positions: Vec::new(),
             branch_positions: Vec::new(),
@@ -602,6 +611,19 @@ impl<'t> Checker<'t> {
             );
         }
         pending.start = start;
+        pending.ending_notes = s
+            .endings
+            .iter()
+            .map(|e| {
+                e.notes
+                    .iter()
+                    .map(|note| {
+                        self.non_empty(&note.text, "the debrief note");
+                        self.condition(&note.when, &names)
+                    })
+                    .collect()
+            })
+            .collect();
 
         let mut choice_ids: HashMap<ChoiceId, (Span, bool)> = HashMap::new();
         for (position, node) in s.nodes.iter().enumerate() {
@@ -746,6 +768,20 @@ impl<'t> Checker<'t> {
                 )
                 .help("Carkhuff levels run from 1.0 to 5.0 in half steps, e.g. 2.5"),
             );
+        }
+        let mut seen = Vec::new();
+        for code in c.codes.miti.iter() {
+            if seen.contains(&code) {
+                self.push(
+                    Diagnostic::error(
+                        Code::BadCode,
+                        format!("the MITI code `{code:?}` is listed twice for this reply"),
+                        c.reply.span,
+                    )
+                    .help("list each code once, in the order the reply says them, e.g. `miti: [ComplexReflection, Question]`"),
+                );
+            }
+            seen.push(code);
         }
         if c.codes.notices_cue && !node_has_cue {
             self.push(
@@ -927,6 +963,64 @@ mod tests {
         let names: Vec<_> = p.variables().iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["openness", "trust", "distress"]);
         assert_eq!(p.content_hash().len(), 64);
+    }
+
+    #[test]
+    fn ending_notes_show_when_their_condition_holds() {
+        let text = BASE.replacen(
+            "debrief: \"",
+            "notes: [(when: \"felt_judged\", text: \"The advice was remembered.\"), (when: \"trust > 99\", text: \"Never.\")],\n            debrief: \"",
+            1,
+        );
+        let loaded = crate::load_str("t.scenario.ron", text, None);
+        // `trust > 99` can never hold: reported like any impossible condition.
+        assert_eq!(
+            loaded
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>(),
+            ["impossible-condition"]
+        );
+        let text = BASE.replacen(
+            "debrief: \"",
+            "notes: [(when: \"felt_judged\", text: \"The advice was remembered.\")],\n            debrief: \"",
+            1,
+        );
+        let loaded = crate::load_str("t.scenario.ron", text, None);
+        let p = loaded
+            .playable
+            .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+        let (ending, _) = p.endings().next().unwrap();
+        let flag = p.flag_index("felt_judged").unwrap();
+        let mut flags = vec![false; p.flags().len()];
+        let vars: Vec<i32> = p.variables().iter().map(|v| v.start.value).collect();
+        assert_eq!(p.ending_notes(ending, &vars, &flags).count(), 0);
+        flags[flag] = true;
+        assert_eq!(
+            p.ending_notes(ending, &vars, &flags).collect::<Vec<_>>(),
+            ["The advice was remembered."]
+        );
+    }
+
+    #[test]
+    fn miti_codes_are_one_or_a_list_and_named_clearly_when_wrong() {
+        let list = BASE.replacen(
+            "miti: ComplexReflection",
+            "miti: [ComplexReflection, Question]",
+            1,
+        );
+        assert!(codes(&list).is_empty(), "{:?}", codes(&list));
+        let twice = BASE.replacen("miti: ComplexReflection", "miti: [Question, Question]", 1);
+        assert_eq!(codes(&twice), ["bad-code"]);
+        let typo = BASE.replacen("miti: ComplexReflection", "miti: ComplexReflexion", 1);
+        let loaded = crate::load_str("t.scenario.ron", typo, None);
+        let message = &loaded.diagnostics[0].message;
+        assert!(
+            message.contains("a MITI code such as `Question`"),
+            "{message}"
+        );
+        assert!(!message.contains("untagged"), "{message}");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Debrief<'s> {
     pub playable: &'s Playable,
     pub card: &'s Scorecard,
     pub ending: Option<&'s Ending>,
+    /// The ending's notes whose condition held as the session ended.
+    pub notes: Vec<&'s str>,
     pub stopped: Option<StopReason>,
     pub meters: Vec<Meter>,
 }
@@ -36,6 +38,12 @@ impl<'s> Debrief<'s> {
             Status::Ended(e) => (Some(playable.ending(e)), None),
             Status::Stopped(reason) => (None, Some(reason)),
             Status::AwaitingChoice => (None, None),
+        };
+        let notes = match session.status() {
+            Status::Ended(e) => playable
+                .ending_notes(e, session.variables(), session.flags())
+                .collect(),
+            _ => Vec::new(),
         };
         let meters = playable
             .variables()
@@ -53,6 +61,7 @@ impl<'s> Debrief<'s> {
             playable,
             card,
             ending,
+            notes,
             stopped,
             meters,
         }
@@ -63,8 +72,35 @@ impl<'s> Debrief<'s> {
 /// strongest replies on offer, or why there is no band.
 pub fn skill_points(s: &SkillScore) -> String {
     format!(
-        "{:+} points; the replies you were offered ranged from {:+} (weakest) to {:+} (strongest)",
-        s.counted, s.path_worst, s.path_best
+        "{:+} {}; the replies you were offered ranged from {:+} (weakest) to {:+} (strongest)",
+        s.counted,
+        if s.counted.abs() == 1 {
+            "point"
+        } else {
+            "points"
+        },
+        s.path_worst,
+        s.path_best
+    )
+}
+
+/// "Trust went from 2 to 5 (of 10)."
+pub fn meter_sentence(m: &Meter) -> String {
+    format!(
+        "{} went from {} to {} (of {}).",
+        capitalised(&m.name),
+        m.start,
+        m.end,
+        m.max
+    )
+}
+
+/// "Ending: Back to period four (outcome: unresolved)".
+pub fn ending_heading(ending: &Ending) -> String {
+    format!(
+        "Ending: {} (outcome: {})",
+        ending.title.value,
+        ending.outcome.label()
     )
 }
 
@@ -121,18 +157,16 @@ pub fn render_text(d: &Debrief) -> String {
     let _ = writeln!(out, "{rule}\nDEBRIEF · {}\n{rule}", scenario.title.value);
     match (d.ending, d.stopped) {
         (Some(ending), _) => {
-            let _ = writeln!(
-                out,
-                "\nEnding: {} (the client is {})",
-                ending.title.value,
-                ending.outcome.label()
-            );
+            let _ = writeln!(out, "\n{}", ending_heading(ending));
             let _ = writeln!(out, "{}", wrap(&ending.text, 78, ""));
             let _ = writeln!(
                 out,
                 "\nWhat this ending says:\n{}",
                 wrap(&ending.debrief, 78, "  ")
             );
+            for note in &d.notes {
+                let _ = writeln!(out, "{}", wrap_hanging(note, 78, "  • ", "    "));
+            }
         }
         (None, Some(reason)) => {
             let _ = writeln!(out, "\nThe session stopped: {}", stop_explanation(reason));
@@ -142,14 +176,7 @@ pub fn render_text(d: &Debrief) -> String {
         }
     }
     for m in &d.meters {
-        let _ = writeln!(
-            out,
-            "{} went from {} to {} (of {}).",
-            capitalised(&m.name),
-            m.start,
-            m.end,
-            m.max
-        );
+        let _ = writeln!(out, "{}", meter_sentence(m));
     }
 
     let _ = writeln!(

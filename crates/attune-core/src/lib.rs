@@ -22,7 +22,7 @@ pub mod save;
 pub mod scoring;
 pub mod skills;
 pub mod span;
-mod suggest;
+pub mod suggest;
 
 pub use diagnostics::{Diagnostic, Severity, SourceFile};
 pub use load::{Loaded, load_bytes, load_file, load_str};

@@ -282,8 +282,9 @@ impl Choice {
 pub struct Codes {
     /// Carkhuff empathic understanding level, 1.0 to 5.0 in half steps.
     pub carkhuff: Option<Spanned<f32>>,
-    /// MITI 4.2.1 behaviour code.
-    pub miti: Option<Miti>,
+    /// MITI 4.2.1 behaviour codes: one (`miti: Question`), or several for a reply that does
+    /// several things (`miti: [ComplexReflection, Question]`: a reflection followed by a question).
+    pub miti: MitiCodes,
     /// Whether the reply notices the node's nonverbal cue.
     pub notices_cue: bool,
 }
@@ -305,6 +306,49 @@ pub enum Miti {
 impl Miti {
     pub fn is_reflection(self) -> bool {
         matches!(self, Miti::SimpleReflection | Miti::ComplexReflection)
+    }
+}
+
+/// The MITI codes of one reply, in the order its parts are said; usually one, or none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct MitiCodes(pub Vec<Miti>);
+
+impl MitiCodes {
+    /// The reply's main code: the first.
+    pub fn primary(&self) -> Option<Miti> {
+        self.0.first().copied()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Miti> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn contains(&self, code: Miti) -> bool {
+        self.0.contains(&code)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for MitiCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// One code, or a list: files written before lists were allowed keep loading.
+        #[derive(Deserialize)]
+        #[serde(
+            untagged,
+            expecting = "a MITI code such as `Question`, or a list of them such as `[ComplexReflection, Question]`"
+        )]
+        enum OneOrMany {
+            One(Miti),
+            Many(Vec<Miti>),
+        }
+        Ok(match OneOrMany::deserialize(deserializer)? {
+            OneOrMany::One(code) => MitiCodes(vec![code]),
+            OneOrMany::Many(codes) => MitiCodes(codes),
+        })
     }
 }
 
@@ -333,6 +377,18 @@ pub struct Ending {
     pub text: Spanned<String>,
     /// Teaching notes for the debrief: what this ending says about the trainee's approach.
     pub debrief: Spanned<String>,
+    /// Notes added to the debrief when their condition holds as the session ends, e.g. what a
+    /// promise of secrecy cost: `notes: [(when: "promised_secrecy", text: "...")]`.
+    #[serde(default)]
+    pub notes: Vec<EndingNote>,
+}
+
+/// A debrief note shown only when its condition holds at the end of the session.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndingNote {
+    pub when: Spanned<String>,
+    pub text: Spanned<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]

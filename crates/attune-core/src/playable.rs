@@ -105,6 +105,7 @@ struct BranchEntry {
 pub struct Playable {
     scenario: Scenario,
     start: Target,
+    ending_notes: Vec<Vec<Condition>>,
     variables: Vec<Variable>,
     flags: Vec<String>,
     clients: Vec<ClientEntry>,
@@ -127,6 +128,8 @@ pub(crate) enum NodeLinks {
 #[derive(Debug)]
 pub(crate) struct Resolved {
     pub start: Target,
+    /// Per ending, the conditions of its debrief notes, in order.
+    pub ending_notes: Vec<Vec<Condition>>,
     pub variables: Vec<Variable>,
     pub flags: Vec<String>,
     pub nodes: Vec<NodeLinks>,
@@ -167,6 +170,7 @@ impl Playable {
         let mut playable = Playable {
             scenario,
             start: resolved.start,
+            ending_notes: resolved.ending_notes,
             variables: resolved.variables,
             flags: resolved.flags,
             clients,
@@ -257,6 +261,22 @@ impl Playable {
 
     pub fn ending(&self, ix: EndingIx) -> &Ending {
         &self.scenario.endings[ix.index()]
+    }
+
+    /// The texts of an ending's debrief notes whose condition holds in this state.
+    pub fn ending_notes<'p>(
+        &'p self,
+        ending: EndingIx,
+        variables: &'p [i32],
+        flags: &'p [bool],
+    ) -> impl Iterator<Item = &'p str> + 'p {
+        let notes = &self.ending(ending).notes;
+        let conditions = self.ending_notes.get(ending.index());
+        notes
+            .iter()
+            .zip(conditions.into_iter().flatten())
+            .filter(move |(_, condition)| condition.holds(variables, flags))
+            .map(|(note, _)| note.text.as_str())
     }
 
     pub fn endings(&self) -> impl ExactSizeIterator<Item = (EndingIx, &Ending)> {

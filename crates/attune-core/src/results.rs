@@ -72,6 +72,9 @@ pub struct EndingRecord {
     pub id: EndingId,
     pub title: String,
     pub outcome: Outcome,
+    /// The ending's debrief notes whose condition held as the session ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +89,10 @@ pub struct DecisionRecord {
     /// The chosen reply's authored scores and codes, so reports need not reread the scenario.
     pub scores: BTreeMap<Skill, i32>,
     pub carkhuff: Option<f32>,
+    /// The reply's main (first) MITI code; `miti_also` holds any further ones.
     pub miti: Option<Miti>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub miti_also: Vec<Miti>,
     pub notices_cue: bool,
     pub elapsed_ms: u64,
     pub hint_used: bool,
@@ -130,12 +136,16 @@ impl RunResult {
             }
         };
         let ending = match session.status() {
-            Status::Ended(e) => {
-                let e = playable.ending(e);
+            Status::Ended(ix) => {
+                let e = playable.ending(ix);
                 Some(EndingRecord {
                     id: e.id.value.clone(),
                     title: e.title.value.clone(),
                     outcome: e.outcome,
+                    notes: playable
+                        .ending_notes(ix, session.variables(), session.flags())
+                        .map(str::to_owned)
+                        .collect(),
                 })
             }
             _ => None,
@@ -157,7 +167,8 @@ impl RunResult {
                         .map(|&s| (s, chosen.scores.get(s).value))
                         .collect(),
                     carkhuff: chosen.codes.carkhuff.as_ref().map(|l| l.value),
-                    miti: chosen.codes.miti,
+                    miti: chosen.codes.miti.primary(),
+                    miti_also: chosen.codes.miti.iter().skip(1).collect(),
                     notices_cue: chosen.codes.notices_cue,
                     elapsed_ms: d.elapsed_ms,
                     hint_used: d.hint_used,

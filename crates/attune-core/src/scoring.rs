@@ -248,13 +248,14 @@ pub fn score(playable: &Playable, decisions: &[Decision]) -> Scorecard {
         }
 
         let chose_best = chosen.total() >= best.total();
-        let miti = chosen.codes.miti;
+        // The repetition guard looks at each reply's main (first) code.
+        let miti = chosen.codes.miti.primary();
         run = match (run, miti) {
             ((Some(prev), len), Some(code)) if prev == code => (Some(code), len + 1),
             (_, code) => (code, usize::from(code.is_some())),
         };
         let guard_applied =
-            run.1 >= REPETITION_RUN && !chose_best && best.codes.miti != chosen.codes.miti;
+            run.1 >= REPETITION_RUN && !chose_best && best.codes.miti.primary() != miti;
         for s in 0..SKILLS {
             counted[s] += if guard_applied && scores[s] > 0 {
                 scores[s] / 2
@@ -270,18 +271,22 @@ pub fn score(playable: &Playable, decisions: &[Decision]) -> Scorecard {
                 ind.carkhuff_at_least_3 += 1;
             }
         }
-        match miti {
-            Some(Miti::SimpleReflection) => ind.reflections += 1,
-            Some(Miti::ComplexReflection) => {
-                ind.reflections += 1;
-                ind.complex_reflections += 1;
+        // A reply with several codes counts as each: a reflection followed by a question is
+        // one reflection and one question, as MITI codes the two utterances.
+        for code in chosen.codes.miti.iter() {
+            match code {
+                Miti::SimpleReflection => ind.reflections += 1,
+                Miti::ComplexReflection => {
+                    ind.reflections += 1;
+                    ind.complex_reflections += 1;
+                }
+                Miti::Question => ind.questions += 1,
+                Miti::Affirm | Miti::SeekingCollaboration | Miti::EmphasisingAutonomy => {
+                    ind.mi_adherent += 1
+                }
+                Miti::Confront | Miti::Persuade => ind.mi_non_adherent += 1,
+                Miti::GivingInformation | Miti::PersuadeWithPermission => {}
             }
-            Some(Miti::Question) => ind.questions += 1,
-            Some(Miti::Affirm | Miti::SeekingCollaboration | Miti::EmphasisingAutonomy) => {
-                ind.mi_adherent += 1
-            }
-            Some(Miti::Confront | Miti::Persuade) => ind.mi_non_adherent += 1,
-            _ => {}
         }
         if node.cue.is_some() {
             ind.cues_presented += 1;
@@ -507,6 +512,53 @@ mod tests {
         assert_eq!(v.decisions, 2);
         // -1 + 1 between -3 and +2: 60%, but two decisions say too little for a band.
         assert_eq!((v.counted, v.percent, v.band), (0, Some(60), None));
+    }
+
+    #[test]
+    fn a_reflection_followed_by_a_question_counts_as_both() {
+        let text = include_str!("../../../tests/scenarios-ok/broken-base.scenario.ron");
+        let playable = {
+            let loaded = crate::load_str("t.scenario.ron", text.to_owned(), None);
+            loaded.playable.unwrap()
+        };
+        // Recode every reply of the base scenario as a complex reflection then a question.
+        let recoded = text
+            .replace(
+                "miti: ComplexReflection",
+                "miti: [ComplexReflection, Question]",
+            )
+            .replace(
+                "miti: SimpleReflection",
+                "miti: [SimpleReflection, Question]",
+            );
+        let loaded = crate::load_str("t.scenario.ron", recoded, None);
+        let both = loaded
+            .playable
+            .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+        let walk = |p: Arc<Playable>| {
+            let mut session = Session::start(p, Mode::Practice, 1);
+            while session.status() == crate::engine::Status::AwaitingChoice {
+                let reflection = session
+                    .offered_ids()
+                    .zip(session.offered())
+                    .find(|(_, c)| c.codes.miti.iter().any(Miti::is_reflection))
+                    .or_else(|| session.offered_ids().zip(session.offered()).next())
+                    .map(|(id, _)| id.clone())
+                    .unwrap();
+                session.choose_id(reflection.as_str(), 0).unwrap();
+            }
+            Scorecard::of(&session).indicators
+        };
+        let single = walk(playable);
+        let double = walk(both);
+        assert!(single.reflections > 0);
+        assert_eq!(double.reflections, single.reflections);
+        assert_eq!(double.complex_reflections, single.complex_reflections);
+        assert_eq!(double.questions, single.questions + single.reflections);
+        assert_eq!(
+            double.reflection_to_question,
+            Some(single.reflections as f32 / (single.questions + single.reflections) as f32)
+        );
     }
 
     #[test]

@@ -22,16 +22,23 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
+/// Every shipped scenario, loaded once for all the tests (the property test asks for them in
+/// every case).
 fn shipped() -> Vec<Arc<Playable>> {
-    scenario_files()
-        .iter()
-        .map(|f| {
-            let loaded = load_file(f, None).unwrap();
-            loaded
-                .playable
-                .unwrap_or_else(|| panic!("{} has errors", f.display()))
+    static SHIPPED: std::sync::OnceLock<Vec<Arc<Playable>>> = std::sync::OnceLock::new();
+    SHIPPED
+        .get_or_init(|| {
+            scenario_files()
+                .iter()
+                .map(|f| {
+                    let loaded = load_file(f, None).unwrap();
+                    loaded
+                        .playable
+                        .unwrap_or_else(|| panic!("{} has errors", f.display()))
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 fn shipped_one(id: &str) -> Arc<Playable> {

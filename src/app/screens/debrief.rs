@@ -2,7 +2,8 @@
 //! better alternative. The result is already saved when this screen opens.
 
 use attune_core::debrief::{
-    CARKHUFF_MEANS, COMPLEX_MEANS, CUES_MEANS, Debrief, R_TO_Q_MEANS, count, stop_explanation,
+    CARKHUFF_MEANS, COMPLEX_MEANS, CUES_MEANS, Debrief, R_TO_Q_MEANS, count, ending_heading,
+    meter_sentence, stop_explanation,
 };
 use attune_core::scoring::{COMPLEX_SHARE_THRESHOLDS, R_TO_Q_THRESHOLDS};
 use bevy::prelude::*;
@@ -113,17 +114,13 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
     ui.add_space(8.0);
     widgets::card(ui, |ui| match (d.ending, d.stopped) {
         (Some(ending), _) => {
-            ui.label(
-                egui::RichText::new(format!(
-                    "Ending: {} (the client is {})",
-                    ending.title.value,
-                    ending.outcome.label()
-                ))
-                .strong(),
-            );
+            ui.label(egui::RichText::new(ending_heading(ending)).strong());
             ui.label(&ending.text.value);
             ui.add_space(4.0);
             ui.label(egui::RichText::new(&ending.debrief.value).italics());
+            for note in &d.notes {
+                ui.label(egui::RichText::new(format!("• {note}")).italics());
+            }
         }
         (None, Some(reason)) => {
             ui.colored_label(ui.visuals().warn_fg_color, stop_explanation(reason));
@@ -133,10 +130,7 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &Debrief) {
         }
     });
     for m in &d.meters {
-        ui.label(format!(
-            "{} went from {} to {} (of {}).",
-            m.name, m.start, m.end, m.max
-        ));
+        ui.label(meter_sentence(m));
     }
     ui.add_space(12.0);
     ui.label(egui::RichText::new("Skills").heading());
@@ -326,10 +320,11 @@ mod tests {
         let debrief = Debrief::new(&session, &card);
         let mut harness = Harness::new_ui(|ui| debrief_view(ui, &debrief));
         harness.run();
-        harness.get_by_label_contains("(the client is disengaged)");
+        harness.get_by_label_contains("(outcome: disengaged)");
+        harness.get_by_label_contains("Trust went from");
         assert_eq!(
             harness
-                .get_all_by_label_contains("points; the replies you were offered ranged from")
+                .get_all_by_label_contains("; the replies you were offered ranged from")
                 .count(),
             3,
             "each skill says where its points lie"
