@@ -2,4 +2,5 @@
 //! testing, the teaching-quality lint, graph export. Never depends on Bevy: the CLI and the app's
 //! author mode are two views over these.
 
+pub mod explore;
 pub mod walks;

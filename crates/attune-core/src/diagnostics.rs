@@ -54,10 +54,24 @@ pub enum Code {
     AllChoicesConditional,
     EmptyBranch,
     NoCueToNotice,
+    // Found by trying every path (`attune check` and `attune test`).
+    /// A reply whose condition never holds where it stands.
+    NeverOffered,
+    /// A node or ending no path reaches once conditions are honoured.
+    NeverReached,
+    /// A situation from which no ending can be reached.
+    NoWayOut,
+    // Found by `attune test` only.
+    /// A branch rule that never holds, or is never tried.
+    NeverTrue,
+    UnreadFlag,
+    UnreadVariable,
+    /// A walk that made more moves than a session may.
+    MoveLimit,
 }
 
 impl Code {
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 36] = [
         Code::Syntax,
         Code::PastedText,
         Code::NotText,
@@ -87,6 +101,13 @@ impl Code {
         Code::AllChoicesConditional,
         Code::EmptyBranch,
         Code::NoCueToNotice,
+        Code::NeverOffered,
+        Code::NeverReached,
+        Code::NoWayOut,
+        Code::NeverTrue,
+        Code::UnreadFlag,
+        Code::UnreadVariable,
+        Code::MoveLimit,
     ];
 
     /// The stable kebab-case name printed as `error[code]`.
@@ -121,6 +142,13 @@ impl Code {
             Code::AllChoicesConditional => "all-choices-conditional",
             Code::EmptyBranch => "empty-branch",
             Code::NoCueToNotice => "no-cue-to-notice",
+            Code::NeverOffered => "never-offered",
+            Code::NeverReached => "never-reached",
+            Code::NoWayOut => "no-way-out",
+            Code::NeverTrue => "never-true",
+            Code::UnreadFlag => "unread-flag",
+            Code::UnreadVariable => "unread-variable",
+            Code::MoveLimit => "move-limit",
         }
     }
 }
