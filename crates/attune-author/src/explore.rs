@@ -606,24 +606,40 @@ impl StateSpace {
                 Next::Ending(_) | Next::BranchLoop(_) => None,
             })
         };
-        // Situations that lead on to an ending, found backwards from those next to one.
-        let mut into: Vec<Vec<u32>> = vec![Vec::new(); n];
+        // The replies turned round, in one flat array: the situations that lead to `t` are
+        // `from[into_start[t]..into_start[t + 1]]`.
+        let mut into_start = vec![0u32; n + 1];
         for s in 0..n as u32 {
             for t in targets(s) {
-                into[t as usize].push(s);
+                into_start[t as usize + 1] += 1;
             }
         }
+        for t in 0..n {
+            into_start[t + 1] += into_start[t];
+        }
+        let mut from = vec![0u32; into_start[n] as usize];
+        let mut filled = into_start.clone();
+        for s in 0..n as u32 {
+            for t in targets(s) {
+                from[filled[t as usize] as usize] = s;
+                filled[t as usize] += 1;
+            }
+        }
+        let into =
+            |t: u32| &from[into_start[t as usize] as usize..into_start[t as usize + 1] as usize];
+        // Marks, backwards from those on `stack`, every situation that leads to one of them.
         let backwards =
-            |from: &mut Vec<u32>, marked: &mut Vec<bool>, allowed: &dyn Fn(u32) -> bool| {
-                while let Some(t) = from.pop() {
-                    for &s in &into[t as usize] {
+            |stack: &mut Vec<u32>, marked: &mut Vec<bool>, allowed: &dyn Fn(u32) -> bool| {
+                while let Some(t) = stack.pop() {
+                    for &s in into(t) {
                         if !marked[s as usize] && allowed(s) {
                             marked[s as usize] = true;
-                            from.push(s);
+                            stack.push(s);
                         }
                     }
                 }
             };
+        // Situations that lead on to an ending.
         let mut ends = vec![false; n];
         let mut stack: Vec<u32> = (0..n as u32)
             .filter(|&s| {
@@ -683,7 +699,7 @@ impl StateSpace {
         for s in 0..n as u32 {
             // Entered from outside the trap, or from a part of it already reported.
             let entered = matches!(self.root, Next::State(r) if r == s)
-                || into[s as usize]
+                || into(s)
                     .iter()
                     .any(|&from| ends[from as usize] || explained[from as usize]);
             if !ends[s as usize]
@@ -695,7 +711,7 @@ impl StateSpace {
             }
         }
 
-        let (paths, score_range) = match self.topological_order(&into) {
+        let (paths, score_range) = match self.topological_order(&into_start) {
             Some(order) => {
                 let (paths, range) = self.count_paths(playable, &order);
                 (Some(paths), range)
@@ -710,9 +726,10 @@ impl StateSpace {
     }
 
     /// The situations in an order where every reply leads forward, or `None` if some lead back.
-    fn topological_order(&self, into: &[Vec<u32>]) -> Option<Vec<u32>> {
+    /// `into_start` holds where each situation's incoming replies start (see `analyse`).
+    fn topological_order(&self, into_start: &[u32]) -> Option<Vec<u32>> {
         let n = self.len();
-        let mut waiting: Vec<u32> = into.iter().map(|from| from.len() as u32).collect();
+        let mut waiting: Vec<u32> = into_start.windows(2).map(|w| w[1] - w[0]).collect();
         let mut order: Vec<u32> = (0..n as u32)
             .filter(|&s| waiting[s as usize] == 0)
             .collect();
