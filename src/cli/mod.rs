@@ -7,6 +7,7 @@ mod check;
 mod play;
 mod replay;
 pub(crate) mod scenario_file;
+mod test;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,8 @@ enum Command {
     Play(play::Args),
     /// Re-run a saved result against its scenario and print the debrief again.
     Replay(replay::Args),
+    /// Try every path through scenarios, with their conditions, and report what never happens.
+    Test(test::Args),
     /// Open the app (the default), optionally playing a scripted path and saving a screenshot.
     #[cfg(feature = "app")]
     App(app::Args),
@@ -59,6 +62,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
+        Some(Command::Test(args)) => test::run(args),
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),
         #[cfg(feature = "app")]

@@ -7,6 +7,7 @@ mod check;
 mod papercuts;
 mod play;
 mod support;
+mod test_cmd;
 // The window test drives the app's automation, a `dev` feature test hook.
 #[cfg(all(feature = "app", feature = "dev"))]
 mod window;
