@@ -614,10 +614,25 @@ impl Report<'_> {
     fn stops(&self, out: &mut Vec<Finding>) {
         let p = self.playable;
         let limit = thousands(u64::from(self.options.step_limit));
+        // Where the search found no way out, a greedy player stuck there says nothing new.
+        let trapped: Vec<ClientIx> = match &self.space {
+            Some(space) => self
+                .traps
+                .iter()
+                .filter_map(|trap| match *trap {
+                    Trap::NoReply { state } | Trap::Loop { state } => Some(space.node(state)),
+                    Trap::BranchLoop { .. } => None,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         for stop in &self.stops {
             let Some(node) = stop.node else {
                 continue;
             };
+            if trapped.contains(&node) {
+                continue;
+            }
             let client = p.client(node);
             let who = match stop.walk {
                 WalkKind::Random { .. } => "a random playthrough",

@@ -296,6 +296,17 @@ fn a_loop_with_a_way_out_counts_no_paths_and_traps_nobody() {
     assert!(report.loops);
     assert_eq!(report.score_range, None);
     assert!(report.findings(Purpose::Check).is_empty());
+    // But a trainee who always takes the strongest reply never takes it.
+    let findings = report.findings(Purpose::Test);
+    assert_eq!(codes(&findings), ["move-limit"]);
+    assert!(findings[0].diagnostic.message.starts_with(
+        "a trainee who always takes the strongest reply on offer goes on for 10,000 moves"
+    ));
+    // The reproducer stops where the loop starts, not 10,000 moves later.
+    let reproducer = findings[0].reproducer.as_ref().unwrap();
+    assert!(reproducer.choices.len() <= 2, "{:?}", reproducer.choices);
+    let session = replay(&playable, &reproducer.choices);
+    assert_eq!(session.status(), Status::AwaitingChoice);
 }
 
 #[test]
