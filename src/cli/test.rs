@@ -103,7 +103,11 @@ pub fn run(args: Args) -> u8 {
         .iter()
         .map(|l| {
             let report = l.playable.as_ref().map(|p| {
-                let bar = show_progress.then(|| progress_bar(&l.file.path.display().to_string()));
+                let name = l.file.path.file_name().map_or_else(
+                    || l.file.path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let bar = show_progress.then(|| progress_bar(name));
                 let report = explore::test(p, options, &|progress| {
                     if let Some(bar) = &bar {
                         advance(bar, progress);
@@ -145,8 +149,8 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// A spinner while the search counts situations, turned into a bar if it falls back on walks.
-fn progress_bar(file: &str) -> ProgressBar {
-    let bar = ProgressBar::new_spinner().with_message(file.to_owned());
+fn progress_bar(file: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(file);
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {human_pos} situations tried")
     {
         bar.set_style(style);
@@ -161,7 +165,7 @@ fn advance(bar: &ProgressBar, progress: Progress) {
         Progress::Walking { total, more } => {
             if bar.length() != Some(total) {
                 if let Ok(style) = ProgressStyle::with_template(
-                    "{msg}: too many situations, random walks {bar:30} {human_pos}/{human_len} ({eta})",
+                    "{msg}: random walks {bar:20} {human_pos}/{human_len} ({eta})",
                 ) {
                     bar.set_style(style);
                 }
