@@ -276,5 +276,11 @@ fn shipped_scenarios_pass_the_lint_strictly() {
     let output = lint(&["--strict", "--format", "short", "scenarios/"]);
     assert_no_panic(&output);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert!(stdout(&output).lines().filter(|l| l.starts_with("ok ")).count() >= 10);
+    assert!(
+        stdout(&output)
+            .lines()
+            .filter(|l| l.starts_with("ok "))
+            .count()
+            >= 10
+    );
 }

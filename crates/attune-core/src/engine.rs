@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ChoiceId;
 use crate::model::{Choice, ClientNode};
-use crate::playable::{ChoiceIx, ClientIx, Effect, EndingIx, Playable, Target};
+use crate::playable::{ChoiceIx, ClientIx, EndingIx, Playable, Target};
 
 /// The version of the engine's deterministic behaviour: how a seed picks wordings and orders
 /// replies. Saved in every result; bump it whenever the same seed and choices would play out
@@ -470,16 +470,8 @@ impl Session {
         }
         let before = self.variables.clone();
         let playable = Arc::clone(&self.playable);
-        let links = playable.choice_links(prompt.node, choice);
-        for effect in &links.effects {
-            match *effect {
-                Effect::Add { variable, delta } => {
-                    let v = variable as usize;
-                    self.variables[v] = self.clamp(v, self.variables[v].saturating_add(delta));
-                }
-                Effect::Set { flag, value } => self.flags[flag as usize] = value,
-            }
-        }
+        playable.apply_effects(prompt.node, choice, &mut self.variables, &mut self.flags);
+        let next = playable.choice_links(prompt.node, choice).next;
         let node = prompt.node;
         self.decisions.push(Decision {
             prompt,
@@ -490,7 +482,7 @@ impl Session {
             first_choice,
         });
         self.hint_shown = false;
-        self.arrive(links.next);
+        self.arrive(next);
         Applied {
             node,
             choice,
@@ -515,23 +507,13 @@ impl Session {
                     return;
                 }
                 Target::Branch(b) => {
-                    let branch = playable.branch(b);
-                    target = branch
-                        .rules
-                        .iter()
-                        .find(|r| r.condition.holds(&self.variables, &self.flags))
-                        .map_or(branch.otherwise, |r| r.next);
+                    target = playable.branch_target(b, &self.variables, &self.flags);
                 }
                 Target::Client(n) => {
                     let mut order: Vec<ChoiceIx> = playable
                         .choices(n)
-                        .filter(|(_, _, links)| {
-                            links
-                                .condition
-                                .as_ref()
-                                .is_none_or(|cond| cond.holds(&self.variables, &self.flags))
-                        })
                         .map(|(ix, _, _)| ix)
+                        .filter(|&ix| playable.offers(n, ix, &self.variables, &self.flags))
                         .collect();
                     if order.is_empty() {
                         self.stop(StopReason::NoChoiceOffered);
@@ -563,7 +545,6 @@ impl Session {
     }
 
     fn clamp(&self, variable: usize, value: i32) -> i32 {
-        let v = &self.playable.variables()[variable];
-        value.clamp(v.min.value, v.max.value)
+        self.playable.clamp(variable, value)
     }
 }
