@@ -1,7 +1,7 @@
 //! Inputs the fuzz targets in `fuzz/` found a bug with, kept so each bug stays fixed. Every
 //! `*.scenario.ron` in `tests/fuzz-regressions/` is named after the mistake and goes through what
-//! the scenario targets do: load, render every diagnostic, playable exactly when there is no
-//! error. A `.play` file beside one is a trainee's actions, written as `attune play --choices`
+//! the scenario targets do: load, render every diagnostic, every label a piece of the file (the
+//! renderer slices the text there), playable exactly when there is no error. A `.play` file beside one is a trainee's actions, written as `attune play --choices`
 //! takes them (positions, choice ids, `h` for a hint, `b` to take back); the session is then
 //! saved, read back and replayed, and must replay to the same session.
 
@@ -25,7 +25,17 @@ fn regressions_dir() -> PathBuf {
 
 fn load_and_render(path: &Path) -> Loaded {
     let loaded = load_bytes(path, std::fs::read(path).unwrap(), None);
+    let text = &loaded.file.text;
     for diagnostic in &loaded.diagnostics {
+        for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+            assert!(
+                text.get(label.span.range()).is_some(),
+                "{}: {} points at {:?}, which is not a piece of the file",
+                path.display(),
+                diagnostic.code.as_str(),
+                label.span.range()
+            );
+        }
         render(&loaded.file, diagnostic, Style::Short);
         render(&loaded.file, diagnostic, Style::Human { color: false });
         serde_json::to_string(&to_json(&loaded.file, diagnostic)).unwrap();
@@ -93,6 +103,13 @@ fn check(name: &str) {
         let playable = loaded.playable.expect("a regression with a script loads");
         play_save_and_replay(&playable, &std::fs::read_to_string(script).unwrap());
     }
+}
+
+/// The file is `\0 ESC * 0xA1`: the loader reads 0xA1 as U+FFFD (3 bytes) and labelled only
+/// its first byte, a span ending inside a character.
+#[test]
+fn an_invalid_byte_is_labelled_as_the_whole_character_shown_for_it() {
+    check("invalid-byte-label-splits-a-character");
 }
 
 #[test]
