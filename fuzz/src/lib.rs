@@ -16,9 +16,20 @@ use attune_core::{Loaded, Playable};
 pub mod scenario_spec;
 
 /// Renders every diagnostic in each output format `attune check` has, as an author would see
-/// it, and holds the loader to its promise that a file is playable exactly when it has no error.
+/// it, and holds the loader to its promises: every label points at a piece of the file (the
+/// renderer slices the text there), and a file is playable exactly when it has no error.
 pub fn render_diagnostics(loaded: &Loaded) {
+    let text = &loaded.file.text;
     for diagnostic in &loaded.diagnostics {
+        for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+            assert!(
+                text.get(label.span.range()).is_some(),
+                "{} points at {:?}, which is not a piece of the {}-byte file",
+                diagnostic.code.as_str(),
+                label.span.range(),
+                text.len()
+            );
+        }
         render(&loaded.file, diagnostic, Style::Short);
         render(&loaded.file, diagnostic, Style::Human { color: false });
         serde_json::to_string(&to_json(&loaded.file, diagnostic))
