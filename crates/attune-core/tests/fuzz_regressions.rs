@@ -112,6 +112,13 @@ fn an_invalid_byte_is_labelled_as_the_whole_character_shown_for_it() {
     check("invalid-byte-label-splits-a-character");
 }
 
+/// `(format:"c"`: ron stops at the text, which ends after that point; syntax recovery sliced
+/// the file backwards looking for a quote inside the text, and panicked.
+#[test]
+fn a_text_running_past_a_syntax_error_does_not_stop_recovery() {
+    check("text-runs-past-the-syntax-error");
+}
+
 #[test]
 fn replay_repeats_take_backs_where_they_were_made() {
     check("replay-after-two-take-backs");
