@@ -81,6 +81,9 @@ pub struct Decision {
     pub hint_used: bool,
     /// Taken back in practice mode: kept in the record, left out of the scores.
     pub taken_back: bool,
+    /// When it was taken back: how many decisions had been made by then. Take-backs undo the
+    /// latest reply still standing, so a replay needs this to repeat them at the same points.
+    pub taken_back_after: Option<usize>,
     /// When this prompt was answered before and that reply taken back: the first reply, which
     /// is the one scored (take-backs are for learning, not for finding the best score).
     pub first_choice: Option<ChoiceIx>,
@@ -419,6 +422,7 @@ impl Session {
             return Err(EngineError::NothingToTakeBack);
         }
         // Every snapshot belongs to a standing decision, so both are there together.
+        let made = self.decisions.len();
         let (Some(last), Some(snapshot)) = (
             self.decisions.iter_mut().rev().find(|d| !d.taken_back),
             self.undo.pop(),
@@ -426,6 +430,7 @@ impl Session {
             return Err(EngineError::NothingToTakeBack);
         };
         last.taken_back = true;
+        last.taken_back_after = Some(made);
         let first = last.first_choice.unwrap_or(last.choice);
         self.retracted
             .push((self.undo.len(), last.prompt.clone(), first));
@@ -479,6 +484,7 @@ impl Session {
             elapsed_ms,
             hint_used: self.hint_shown,
             taken_back: false,
+            taken_back_after: None,
             first_choice,
         });
         self.hint_shown = false;

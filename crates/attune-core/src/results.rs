@@ -98,6 +98,10 @@ pub struct DecisionRecord {
     pub elapsed_ms: u64,
     pub hint_used: bool,
     pub taken_back: bool,
+    /// When `taken_back`: how many decisions had been made when it was. Absent in results
+    /// saved before it was recorded; those replay each take-back straight after its decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_back_after: Option<usize>,
     /// Set when this prompt was answered before and that reply taken back: that first reply
     /// is the one the scores count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +178,7 @@ impl RunResult {
                     elapsed_ms: d.elapsed_ms,
                     hint_used: d.hint_used,
                     taken_back: d.taken_back,
+                    taken_back_after: d.taken_back_after,
                     first_choice: d.first_choice.map(id_of),
                 }
             })
@@ -547,9 +552,34 @@ pub fn replay(playable: Arc<Playable>, result: &RunResult) -> Result<Session, Re
     if result.engine != ENGINE_VERSION {
         return Err(ReplayError::OtherEngine(result.engine));
     }
+    // Take-backs at the points they were made: `due[n]` is how many came once n decisions had
+    // been made (the engine undoes the latest reply standing, so the count is enough).
+    let made = result.decisions.len();
+    let mut due = vec![0usize; made + 1];
+    for (i, d) in result.decisions.iter().enumerate() {
+        if let Some(after) = d.taken_back_after {
+            if !d.taken_back || after <= i || after > made {
+                return Err(ReplayError::Diverged {
+                    step: i + 1,
+                    why: format!("it cannot have been taken back after decision {after}"),
+                });
+            }
+            due[after] += 1;
+        }
+    }
+    let take_back_due = |session: &mut Session, after: usize| -> Result<(), ReplayError> {
+        for _ in 0..due[after] {
+            session.take_back().map_err(|e| ReplayError::Diverged {
+                step: after,
+                why: e.to_string(),
+            })?;
+        }
+        Ok(())
+    };
     let mut session = Session::start(playable, result.mode, result.seed);
     for (i, d) in result.decisions.iter().enumerate() {
         let step = i + 1;
+        take_back_due(&mut session, i)?;
         let diverged = |why: String| ReplayError::Diverged { step, why };
         let here = session
             .node()
@@ -567,10 +597,11 @@ pub fn replay(playable: Arc<Playable>, result: &RunResult) -> Result<Session, Re
         session
             .choose_id(d.chosen.as_str(), d.elapsed_ms)
             .map_err(|e| diverged(e.to_string()))?;
-        if d.taken_back {
+        if d.taken_back && d.taken_back_after.is_none() {
             session.take_back().map_err(|e| diverged(e.to_string()))?;
         }
     }
+    take_back_due(&mut session, made)?;
     Ok(session)
 }
 
