@@ -459,6 +459,7 @@ impl Observer for Scored<'_> {
             elapsed_ms: 0,
             hint_used: false,
             taken_back: false,
+            taken_back_after: None,
             first_choice: None,
         });
     }
