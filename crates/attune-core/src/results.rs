@@ -44,6 +44,29 @@ pub struct RunResult {
     pub final_state: FinalState,
     pub scores: Vec<SkillScore>,
     pub indicators: Indicators,
+    /// Set for a facilitated group session (projector mode): the path above is the one the
+    /// room took, and these are how many in the room chose each reply at each decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupVotes>,
+}
+
+/// What a room chose in a facilitated session, decision by decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupVotes {
+    /// How many took part, when the facilitator said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<u32>,
+    /// One entry per decision in `decisions` that was not taken back, in the same order.
+    pub decisions: Vec<DecisionVotes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionVotes {
+    pub node: NodeId,
+    /// How many chose each reply shown (replies nobody chose may be left out).
+    pub votes: BTreeMap<ChoiceId, u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -226,6 +249,7 @@ impl RunResult {
             },
             scores: card.skills.clone(),
             indicators: card.indicators.clone(),
+            group: None,
         }
     }
 
@@ -640,6 +664,8 @@ pub fn replay_exact(
     replayed.run = result.run.clone();
     replayed.started_at.clone_from(&result.started_at);
     replayed.ended_at.clone_from(&result.ended_at);
+    // A room's votes are what the facilitator typed in; nothing in the run reproduces them.
+    replayed.group.clone_from(&result.group);
     // Results saved before skill scores counted their decisions read 0 there, and gave a band
     // on fewer decisions: compare those on everything else.
     for (new, old) in replayed.scores.iter_mut().zip(&result.scores) {
