@@ -1,0 +1,6 @@
+//! Attune's classroom, without Bevy: exercise files, the class report built from results (its
+//! CSV, its self-contained HTML with SVG charts), xAPI statements and a small LRS client.
+//! The CLI and the app's instructor view are thin views over this crate.
+
+pub mod exercise;
+pub mod report;
