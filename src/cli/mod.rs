@@ -4,6 +4,7 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod class;
 mod graph;
 mod lint;
 mod new;
@@ -38,8 +39,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
+    /// Check scenario and exercise files for mistakes and print what is wrong, where, and how
+    /// to fix it.
     Check(check::Args),
+    /// Classroom tools: `attune class new NAME` writes an exercise file to start from.
+    Class(class::Args),
     /// Write a new scenario file to start from: a short, complete, commented example.
     New(new::Args),
     /// Look for teaching problems in scenarios: give-aways, decisions without a defensible
@@ -74,6 +78,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Class(args)) => class::run(args),
         Some(Command::New(args)) => new::run(args),
         Some(Command::Lint(args)) => lint::run(args),
         Some(Command::Play(args)) => play::run(args),
