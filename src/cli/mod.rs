@@ -5,8 +5,10 @@
 mod app;
 mod check;
 mod class;
+mod class_report;
 mod graph;
 mod lint;
+mod lrs;
 mod new;
 mod play;
 mod replay;
@@ -55,6 +57,11 @@ enum Command {
     Replay(replay::Args),
     /// Draw a scenario's map: Graphviz DOT, Mermaid or JSON.
     Graph(graph::Args),
+    /// The class report from results (folders, files) or an LRS: a summary, and with `-o OUT`
+    /// CSV, a self-contained HTML report with charts, and xAPI statements.
+    Report(class_report::Args),
+    /// Send results to a Learning Record Store (xAPI): `attune lrs push`.
+    Lrs(lrs::Args),
     /// Show one node, branch or ending in full: every wording, reply, condition and score.
     Show(show::Args),
     /// Try every path through scenarios, with their conditions, and report what never happens.
@@ -85,6 +92,8 @@ pub fn run() -> ExitCode {
         Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Graph(args)) => graph::run(args),
         Some(Command::Show(args)) => show::run(args),
+        Some(Command::Report(args)) => class_report::run(args),
+        Some(Command::Lrs(args)) => lrs::run(args),
         Some(Command::Test(args)) => test::run(args),
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),

@@ -3,4 +3,8 @@
 //! The CLI and the app's instructor view are thin views over this crate.
 
 pub mod exercise;
+pub mod html;
+pub mod lrs;
 pub mod report;
+pub mod table;
+pub mod xapi;
