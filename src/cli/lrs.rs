@@ -195,7 +195,7 @@ fn push(args: PushArgs) -> u8 {
     let client = Client::new(&endpoint, credentials)
         .with_batch(args.batch)
         .with_retries(args.retries, Duration::from_millis(500));
-    println!(
+    outln!(
         "Sending {} ({}) from {} to {}",
         plural(statements.len(), "statement"),
         plural(inputs.runs.len(), "run"),
@@ -204,7 +204,7 @@ fn push(args: PushArgs) -> u8 {
     );
     match client.push(&statements, &mut ledger) {
         Ok(pushed) => {
-            println!(
+            outln!(
                 "Done: {} acknowledged by the LRS, {} sent before (ledger {}).",
                 plural(pushed.acknowledged, "statement"),
                 pushed.already_sent,

@@ -4,10 +4,14 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod class;
 mod docs;
 mod graph;
 mod hardening;
 mod lint;
+// Starts a Ralph LRS with Unix process groups.
+#[cfg(unix)]
+mod lrs;
 mod new;
 mod papercuts;
 mod play;

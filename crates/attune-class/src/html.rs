@@ -84,7 +84,7 @@ fn page(report: &ClassReport) -> Markup {
                     (problems(report))
                 }
                 h2 { "Skills across the class" }
-                p.lead { "Each run's score on a skill is where its points lie between the worst (0%) and best (100%) replies it was offered. Bars show how many runs fall in each tenth; the strip shows the bands." }
+                p.lead { "Each run's score on a skill is where its points lie between the worst (0%) and best (100%) replies it was offered. Bars show how many runs fall in each tenth; the strip below shows how many runs reached each band (the scenario's thresholds)." }
                 div.skills {
                     @for s in &report.skills { (skill_panel(s)) }
                 }
@@ -227,7 +227,7 @@ fn skill_panel(s: &SkillDistribution) -> Markup {
                 @for (i, &n) in s.histogram.iter().enumerate() {
                     @let h = n as f32 / max * (CHART_H - 16.0);
                     @let x = i as f32 * bar_w;
-                    rect x=(x + 3.0) y=(CHART_H - h) width=(bar_w - 6.0) height=(h) rx="2" fill=(band_colour_for_tenth(i)) {
+                    rect x=(x + 3.0) y=(CHART_H - h) width=(bar_w - 6.0) height=(h) rx="2" fill="#5b7aa8" {
                         title { (n) " runs at " (i * 10) "–" (if i == 9 { 100 } else { i * 10 + 9 }) "%" }
                     }
                     @if n > 0 {
@@ -257,15 +257,6 @@ fn skill_panel(s: &SkillDistribution) -> Markup {
     }
 }
 
-/// Histogram bars take the colour of the band their tenth mostly falls in (default thresholds).
-fn band_colour_for_tenth(i: usize) -> &'static str {
-    match i {
-        0..=3 => "var(--emerging)",
-        4..=6 => "var(--developing)",
-        _ => "var(--proficient)",
-    }
-}
-
 fn decision(d: &DecisionPoint) -> Markup {
     const ROW: f32 = 26.0;
     const LABEL_W: f32 = 430.0;
@@ -275,14 +266,14 @@ fn decision(d: &DecisionPoint) -> Markup {
         div.decision {
             div.meta { (d.scenario_title) " · " code { (d.node) } " · " (d.reached) " answered" }
             @if let Some(says) = &d.client_says { div.says { "“" (says) "”" } }
-            svg viewBox=(format!("0 0 {} {height}", LABEL_W + BAR_W + 60.0)) width="100%" role="img"
+            svg viewBox=(format!("0 0 {} {height}", LABEL_W + BAR_W + 90.0)) width="100%" role="img"
                 aria-label=(format!("Replies chosen at {}", d.node)) {
                 @for (i, r) in d.replies.iter().enumerate() {
                     @let y = i as f32 * ROW + 2.0;
                     @let colour = if r.best { "var(--best)" } else if r.total_score.is_some_and(|t| t < 0) { "var(--poor)" } else { "var(--other)" };
                     @let text = r.reply.clone().unwrap_or_else(|| r.choice.to_string());
                     text x="0" y=(y + 16.0) font-size="12.5" fill="#1f2933" {
-                        (if r.best { "✓ " } else { "" }) (shorten(&text, 68))
+                        (if r.best { "✓ " } else { "" }) (shorten(&text, 58))
                         title { (text) }
                     }
                     rect x=(LABEL_W) y=(y + 4.0) width=(BAR_W) height="16" rx="3" fill="#eef1f5" {}
