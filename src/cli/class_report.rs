@@ -155,7 +155,7 @@ fn write_files(report: &ClassReport, out: &Path, base: &str) -> std::io::Result<
         .collect();
     put(
         "statements.json",
-        serde_json::to_vec_pretty(&statements).map_err(std::io::Error::other)?,
+        serde_json::to_vec(&statements).map_err(std::io::Error::other)?,
     )?;
     Ok(written)
 }

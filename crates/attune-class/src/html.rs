@@ -44,6 +44,7 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .up { color: var(--best); } .down { color: var(--poor); }
 .feedback { color:#334155; }
 .problems li { margin: 4px 0; }
+td.when { white-space: nowrap; }
 code { font-size: 12px; background:#eef1f5; padding:1px 4px; border-radius:3px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media print { body { background:#fff; } .panel, .decision, .card { border-color:#bbb; } }
@@ -124,7 +125,7 @@ fn page(report: &ClassReport) -> Markup {
                             tr {
                                 td { (t.trainee) } td.num { (t.runs) } td.num { (t.completed) }
                                 @for p in &t.latest_percent { td.num { (opt_pct(*p)) } }
-                                td.num { (t.hints_used) } td { (t.last_played.replace('T', " ").trim_end_matches('Z')) }
+                                td.num { (t.hints_used) } td.when { (t.last_played.replace('T', " ").trim_end_matches('Z')) }
                             }
                         }
                     }
