@@ -88,7 +88,7 @@ struct PushArgs {
     #[arg(long, value_name = "IRI")]
     activity_base: Option<String>,
     /// Statements per request.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 500, value_name = "N")]
     batch: usize,
     /// How often a failed request is tried again (waiting 0.5 s, then twice as long each time).
     #[arg(long, default_value_t = 5, value_name = "N")]

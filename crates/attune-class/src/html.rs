@@ -84,18 +84,18 @@ fn page(report: &ClassReport) -> Markup {
                 @if !report.problems.is_empty() {
                     (problems(report))
                 }
-                h2 { "Skills across the class" }
+                h2 #skills { "Skills across the class" }
                 p.lead { "Each run's score on a skill is where its points lie between the worst (0%) and best (100%) replies it was offered. Bars show how many runs fall in each tenth; the strip below shows how many runs reached each band (the scenario's thresholds)." }
                 div.skills {
                     @for s in &report.skills { (skill_panel(s)) }
                 }
-                h2 { "Where the class went" }
+                h2 #where { "Where the class went" }
                 p.lead { "At each decision, the share of the class that chose each reply (their first reply, before any take-back). "
                     span style="color:var(--best)" { "Green" } " is the best-scoring reply, "
                     span style="color:var(--poor)" { "red" } " a reply that scored below zero overall." }
                 @if report.decisions.is_empty() { p { "No decisions recorded yet." } }
                 @for d in &report.decisions { (decision(d)) }
-                h2 { "Commonest pitfalls" }
+                h2 #pitfalls { "Commonest pitfalls" }
                 @if report.pitfalls.is_empty() {
                     p { "No reply that scored below zero was chosen." }
                 } @else {
@@ -112,7 +112,7 @@ fn page(report: &ClassReport) -> Markup {
                         }
                     }
                 }
-                h2 { "Trainees" }
+                h2 #trainees { "Trainees" }
                 p.lead { "Each trainee's latest run of each scenario (the mean over scenarios)." }
                 table {
                     thead { tr {
@@ -130,7 +130,7 @@ fn page(report: &ClassReport) -> Markup {
                         }
                     }
                 }
-                h2 { "First and latest attempt" }
+                h2 #progress { "First and latest attempt" }
                 @if report.progress.is_empty() {
                     p { "Nobody has played a scenario more than once yet." }
                 } @else {
