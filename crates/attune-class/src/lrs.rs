@@ -304,11 +304,11 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// The ledger for an endpoint inside `dir` (one file per endpoint).
-    pub fn for_endpoint(dir: &Path, endpoint: &str) -> std::io::Result<Ledger> {
+    /// The name of an endpoint's ledger file (one file per endpoint, in a folder of ledgers).
+    pub fn file_name_for(endpoint: &str) -> String {
         let endpoint = format!("{}/", endpoint.trim_end_matches('/'));
         let name = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, endpoint.as_bytes());
-        Ledger::open(&dir.join(format!("{name}.sent")))
+        format!("{name}.sent")
     }
 
     pub fn open(path: &Path) -> std::io::Result<Ledger> {
