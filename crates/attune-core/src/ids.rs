@@ -50,6 +50,8 @@ string_id! {
 macro_rules! id_from_raw_ron {
     ($($name:ident),*) => {$(
         impl crate::span::FromRawRon for $name {
+            const FROM_TEXT: Option<fn(String) -> Self> = Some($name);
+
             fn from_raw_ron(raw: &str) -> Result<Self, String> {
                 <String as crate::span::FromRawRon>::from_raw_ron(raw).map($name)
             }

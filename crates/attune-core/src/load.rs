@@ -11,7 +11,7 @@ use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::limits::{SCENARIO_FILE_BYTES, human_bytes};
 use crate::model::{Scenario, ron_options};
 use crate::playable::Playable;
-use crate::span::{Span, with_source};
+use crate::span::{Reading, Span, with_source};
 
 /// A scenario file after loading: the playable scenario if it has no errors, and everything
 /// found.
@@ -153,10 +153,16 @@ fn parse_ron(file: &SourceFile) -> Result<Scenario, Option<SpannedError>> {
     if file.text.trim().is_empty() {
         return Err(None);
     }
-    with_source(&file.text, || {
-        ron_options().from_str::<Scenario>(&file.text)
-    })
-    .map_err(Some)
+    let read = |reading| {
+        with_source(&file.text, reading, || {
+            ron_options().from_str::<Scenario>(&file.text)
+        })
+    };
+    // A file is read the fast way; one with a mistake is read again the exact way, whose
+    // messages are the ones authors see (and so is one whose text the fast way cannot place).
+    read(Reading::Fast)
+        .or_else(|_| read(Reading::Exact))
+        .map_err(Some)
 }
 
 fn empty_file() -> Diagnostic {

@@ -20,12 +20,13 @@ pub struct Scenario {
     pub id: Spanned<ScenarioId>,
     pub title: Spanned<String>,
     pub summary: Spanned<String>,
+    #[serde(deserialize_with = "crate::span::text")]
     pub author: String,
     pub difficulty: Difficulty,
     pub minutes: u32,
     pub objectives: Vec<Spanned<String>>,
     /// Shown before the trainee starts, e.g. "bereavement", "suicidal thoughts".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::span::texts")]
     pub content_notes: Vec<String>,
     #[serde(default)]
     pub intensity: Intensity,
@@ -98,6 +99,7 @@ impl Default for BandThresholds {
 pub struct Client {
     pub name: Spanned<String>,
     pub age: u32,
+    #[serde(deserialize_with = "crate::span::text")]
     pub pronouns: String,
     /// What the trainee reads before starting: who the client is and why they came.
     pub briefing: Spanned<String>,
