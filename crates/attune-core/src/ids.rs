@@ -50,10 +50,15 @@ string_id! {
 macro_rules! id_from_raw_ron {
     ($($name:ident),*) => {$(
         impl crate::span::FromRawRon for $name {
-            const FROM_TEXT: Option<fn(String) -> Self> = Some($name);
-
             fn from_raw_ron(raw: &str) -> Result<Self, String> {
                 <String as crate::span::FromRawRon>::from_raw_ron(raw).map($name)
+            }
+
+            fn read_fast<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<crate::span::Spanned<Self>, D::Error> {
+                let text = String::read_fast(deserializer)?;
+                Ok(crate::span::Spanned::new($name(text.value), text.span))
             }
         }
     )*};

@@ -20,13 +20,14 @@ pub struct Scenario {
     pub id: Spanned<ScenarioId>,
     pub title: Spanned<String>,
     pub summary: Spanned<String>,
-    #[serde(deserialize_with = "crate::span::text")]
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub author: String,
     pub difficulty: Difficulty,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub minutes: u32,
     pub objectives: Vec<Spanned<String>>,
     /// Shown before the trainee starts, e.g. "bereavement", "suicidal thoughts".
-    #[serde(default, deserialize_with = "crate::span::texts")]
+    #[serde(default, deserialize_with = "crate::span::unspanned_texts")]
     pub content_notes: Vec<String>,
     #[serde(default)]
     pub intensity: Intensity,
@@ -81,7 +82,9 @@ pub enum Intensity {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BandThresholds {
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub developing: u32,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub proficient: u32,
 }
 
@@ -98,8 +101,9 @@ impl Default for BandThresholds {
 #[serde(deny_unknown_fields)]
 pub struct Client {
     pub name: Spanned<String>,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub age: u32,
-    #[serde(deserialize_with = "crate::span::text")]
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub pronouns: String,
     /// What the trainee reads before starting: who the client is and why they came.
     pub briefing: Spanned<String>,

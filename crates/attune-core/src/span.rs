@@ -113,8 +113,9 @@ struct Source {
     address: usize,
     len: usize,
     reading: Reading,
-    /// Where the last value placed so far ends: every text value in a scenario is placed in
-    /// document order, so text ron had to copy (it had escapes) is the first literal after it.
+    /// Where the last value placed so far ends. Every text and number in a scenario is placed,
+    /// in document order, so a value that ron does not hand over where it found it (a number,
+    /// or text with escapes, which ron copies) is the first of its kind after this.
     placed_to: usize,
 }
 
@@ -199,18 +200,16 @@ fn span_of(raw: &str) -> Span {
     .unwrap_or_default()
 }
 
-/// Values that can be read back from the raw RON text ron hands to `Spanned`.
+/// Values a [`Spanned`] holds: text, ids and numbers.
 pub trait FromRawRon: Sized {
-    /// For text values (strings and ids): makes the value from the text ron read, on a
-    /// [`Reading::Fast`] read. `None` for the others, which are always read from the raw text.
-    const FROM_TEXT: Option<fn(String) -> Self> = None;
-
+    /// Reads the value back from the raw RON text ron hands over, on a [`Reading::Exact`] read.
     fn from_raw_ron(raw: &str) -> Result<Self, String>;
+
+    /// Reads the value through ron, and places it, on a [`Reading::Fast`] read.
+    fn read_fast<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Spanned<Self>, D::Error>;
 }
 
 impl FromRawRon for String {
-    const FROM_TEXT: Option<fn(String) -> Self> = Some(std::convert::identity);
-
     fn from_raw_ron(raw: &str) -> Result<Self, String> {
         // Fast path: a plain string literal without escapes, which is nearly every id and line.
         if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
@@ -221,7 +220,12 @@ impl FromRawRon for String {
         ron::from_str::<String>(raw)
             .map_err(|_| format!("expected text in quotes, found {}", quoted(raw)))
     }
+
+    fn read_fast<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Spanned<Self>, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
 }
+
 /// A value as quoted in a message: its first line, and at most 40 characters of it (a list or
 /// a group of fields can be pages long).
 fn quoted(raw: &str) -> String {
@@ -259,6 +263,12 @@ fn out_of_range(raw: &str, can_be_negative: bool) -> Option<String> {
 macro_rules! from_raw_integer {
     ($($t:ty => $what:literal),*) => {$(
         impl FromRawRon for $t {
+            fn read_fast<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Spanned<Self>, D::Error> {
+                place_number(<$t>::deserialize(deserializer)?)
+            }
+
             fn from_raw_ron(raw: &str) -> Result<Self, String> {
                 raw.trim_start_matches('+')
                     .parse::<$t>()
@@ -275,6 +285,10 @@ macro_rules! from_raw_integer {
 from_raw_integer!(i32 => "a whole number", u32 => "a whole number of zero or more");
 
 impl FromRawRon for f32 {
+    fn read_fast<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Spanned<Self>, D::Error> {
+        place_number(f32::deserialize(deserializer)?)
+    }
+
     fn from_raw_ron(raw: &str) -> Result<Self, String> {
         match raw
             .trim_start_matches('+')
@@ -291,12 +305,9 @@ impl FromRawRon for f32 {
 
 impl<'de, T: FromRawRon> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = match (SOURCE.with(Cell::get).reading, T::FROM_TEXT) {
-            (Reading::Fast, Some(from_text)) => {
-                let text = deserializer.deserialize_str(TextVisitor)?;
-                Spanned::new(from_text(text.value), text.span)
-            }
-            _ => read_raw(deserializer)?,
+        let spanned = match SOURCE.with(Cell::get).reading {
+            Reading::Fast => T::read_fast(deserializer)?,
+            Reading::Exact => read_raw(deserializer)?,
         };
         #[cfg(test)]
         tests::record(spanned.span);
@@ -372,7 +383,7 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 
     /// Text with escapes, which ron copied: it is the first literal after the last value placed
-    /// (every text value is placed, in document order), checked by reading that literal again.
+    /// (see `Source::placed_to`), checked by reading that literal again.
     fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
         let literal = with_source_text(|text, placed_to| {
             let literal = next_literal(text, *placed_to)?;
@@ -388,21 +399,42 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// Text in quotes outside [`Spanned`] (the author's name, the pronouns, content notes): on a
-/// fast read it is placed like the rest, so that text with escapes after it is found.
-pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+/// A number the fast read has from ron: its literal is the first number after the last value
+/// placed (see `Source::placed_to`), checked by reading that literal again.
+fn place_number<T: FromRawRon + PartialEq, E: de::Error>(value: T) -> Result<Spanned<T>, E> {
+    with_source_text(|text, placed_to| {
+        let literal = next_number(text, *placed_to)?;
+        let same = T::from_raw_ron(&text[literal.clone()]).is_ok_and(|v| v == value);
+        same.then(|| {
+            *placed_to = literal.end;
+            Spanned::new(value, Span::new(literal))
+        })
+    })
+    .flatten()
+    .ok_or_else(|| E::custom(NOT_PLACED))
+}
+
+/// Text or a number outside [`Spanned`] (the author's name, the pronouns, the client's age…):
+/// on a fast read it is placed like the rest, so that the values after it are found.
+pub(crate) fn unspanned<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromRawRon + Deserialize<'de>,
+{
     match SOURCE.with(Cell::get).reading {
-        Reading::Fast => Ok(deserializer.deserialize_str(TextVisitor)?.value),
-        Reading::Exact => String::deserialize(deserializer),
+        Reading::Fast => Ok(T::read_fast(deserializer)?.value),
+        Reading::Exact => T::deserialize(deserializer),
     }
 }
 
-/// A list of [`text`].
-pub(crate) fn texts<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+/// A list of [`unspanned`] text.
+pub(crate) fn unspanned_texts<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
     struct Text(String);
     impl<'de> Deserialize<'de> for Text {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            text(deserializer).map(Text)
+            unspanned(deserializer).map(Text)
         }
     }
     Ok(Vec::<Text>::deserialize(deserializer)?
@@ -464,8 +496,43 @@ fn next_literal(text: &str, from: usize) -> Option<Range<usize>> {
     None
 }
 
+/// The first number at or after `from`, past names, punctuation and comments; `None` if text
+/// comes first (nothing placed it) or there is none.
+fn next_number(text: &str, from: usize) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    loop {
+        // Names, punctuation and spaces go by in one tight loop: only these bytes can start a
+        // number, text or a comment.
+        i += bytes[i..]
+            .iter()
+            .position(|b| matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'"' | b'/'))?;
+        match bytes[i] {
+            b'"' => return None,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = block_comment_end(bytes, i),
+            b'/' => i += 1,
+            // A digit inside a name (`r2`): past the rest of the name.
+            _ if i > 0 && is_ident_byte(bytes[i - 1]) => {
+                i += bytes[i..].iter().take_while(|&&b| is_ident_byte(b)).count();
+            }
+            _ => {
+                // `-1`, `2.5`, `1e-3`, `1_000`, `0x1F`, `3i32`: what ron reads as one number.
+                let len = bytes[i..]
+                    .iter()
+                    .take_while(|&&b| is_ident_byte(b) || matches!(b, b'.' | b'+' | b'-'))
+                    .count();
+                return Some(i..i + len);
+            }
+        }
+    }
+}
+
+/// A byte of a name: ASCII letters, digits and `_`, and any byte of a non-ASCII character.
 fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii()
 }
 
 /// The offset just past the block comment (nested, as RON's are) that starts at `start`.
@@ -526,7 +593,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { line_starts }
     }
 
@@ -567,13 +634,6 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 #[cfg(test)]
@@ -625,32 +685,58 @@ mod tests {
     /// Text with escapes, raw strings and comments next to values, each where it is hardest to
     /// place: after other text with the same words, in lists, map keys, cues and ids.
     fn tricky() -> Vec<(String, String)> {
-        let edits: &[(&str, &str)] = &[
-            (
+        // Each case is a list of edits of the base.
+        let cases: &[&[(&str, &str)]] = &[
+            &[(
                 "title: \"Late for work\"",
                 "title: /* \"a\" */ \"Late \\\"for\\\" work\" // \"b\"\n",
-            ),
-            ("age: 29,", "age: /* 1 */ 29 /* 2 */,"),
-            ("min: 0", "min: /* \"x\" */ 0"),
-            (
+            )],
+            &[("age: 29,", "age: /* 1 */ 29 /* 2 */,")],
+            &[("min: 0", "min: /* \"x\" */ 0")],
+            &[(
                 "says: [\"",
                 "says: [r#\"He said \"go\".\"#, r\"plain\", \"tab\\there\", \"",
-            ),
-            ("next: \"worry\"", "next: \"wo\\u{72}ry\""),
-            (
+            )],
+            &[("next: \"worry\"", "next: \"wo\\u{72}ry\"")],
+            &[(
                 "title: \"Heard\",",
                 "title: \"\\\"Heard\\\"\",\n // a \"comment\"\n",
-            ),
+            )],
+            // Numbers after numbers that are not `Spanned`, and in every form ron reads.
+            &[
+                ("    format: 1,\n", ""),
+                (
+                    "minutes: 5,",
+                    "minutes: 1, bands: (developing: 1, proficient: 75), format: 1,",
+                ),
+            ],
+            &[(
+                "scores: (validating: 1, reflecting: 2)",
+                "scores: (validating: +1, reflecting: 0x2)",
+            )],
+            &[("carkhuff: 3.0", "carkhuff: Some(/* 4 */ 3.)")],
+            &[(
+                "change: {\"trust\": 1}",
+                "change: {\"trust\": 1_0, r\"openness\": -1}",
+            )],
+            &[(
+                "avoiding_assumptions: -2",
+                "avoiding_assumptions: -2i32 // 3\n",
+            )],
         ];
-        let mut out = Vec::new();
-        for (from, to) in edits {
-            assert!(BASE.contains(from), "{from}");
-            out.push((format!("{from} → {to}"), BASE.replacen(from, to, 1)));
-        }
-        let mut all = BASE.to_owned();
-        for (from, to) in edits {
-            all = all.replacen(from, to, 1);
-        }
+        let edited = |edits: &mut dyn Iterator<Item = &(&str, &str)>| {
+            let mut text = BASE.to_owned();
+            for (from, to) in edits {
+                assert!(text.contains(from), "{from}");
+                text = text.replacen(from, to, 1);
+            }
+            text
+        };
+        let mut out: Vec<(String, String)> = cases
+            .iter()
+            .map(|case| (format!("{case:?} →"), edited(&mut case.iter())))
+            .collect();
+        let all = edited(&mut cases.iter().flat_map(|case| case.iter()));
         out.push(("all of them →".to_owned(), all));
         // The same text with escapes just after the author's name and the pronouns (which are
         // not `Spanned`) and among the content notes.
