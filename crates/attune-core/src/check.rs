@@ -2,8 +2,7 @@
 //! resolve names to typed indices: a scenario without errors becomes a [`Playable`]. Every pass
 //! is linear in nodes + choices.
 
-use std::collections::{HashMap, HashSet};
-
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use sha2::{Digest, Sha256};
 
 use crate::assets::AssetCatalog;
@@ -266,11 +265,12 @@ impl<'t> Checker<'t> {
     }
 
     /// Reports `whose` holding more than `limit` `things` (at the first one over the limit).
+    /// `whose` is formatted only then: this runs for every node.
     fn at_most(
         &mut self,
         spans: impl ExactSizeIterator<Item = Span>,
         limit: usize,
-        whose: &str,
+        whose: std::fmt::Arguments,
         things: &str,
         help: &str,
     ) {
@@ -767,14 +767,14 @@ impl<'t> Checker<'t> {
                     self.at_most(
                         n.choices.iter().map(|c| c.reply.span),
                         limits::CHOICES_PER_NODE,
-                        &format!("the client node `{}`", n.id.value),
+                        format_args!("the client node `{}`", n.id.value),
                         "choices",
                         "a trainee weighs a handful of replies at a time: split the moment into two nodes, or keep the strongest and the most telling mistakes",
                     );
                     self.at_most(
                         n.says.iter().map(|l| l.span),
                         limits::WORDINGS_PER_NODE,
-                        &format!("the client node `{}`", n.id.value),
+                        format_args!("the client node `{}`", n.id.value),
                         "wordings of its line",
                         "a few wordings of the same line are enough to vary replays",
                     );
@@ -845,7 +845,7 @@ impl<'t> Checker<'t> {
                     self.at_most(
                         b.rules.iter().map(|r| r.when.span),
                         limits::RULES_PER_BRANCH,
-                        &format!("the branch `{}`", b.id.value),
+                        format_args!("the branch `{}`", b.id.value),
                         "rules",
                         "split the decision over several branches, each leading to the next with `otherwise`",
                     );

@@ -5,8 +5,9 @@
 //! `atom := "(" expr ")" | flag | variable op integer`, `op := >= <= > < == !=`.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::ops::Range;
+
+use foldhash::{HashMap, HashMapExt};
 
 /// A resolved condition: variables and flags are indices into the scenario's state tables.
 #[derive(Debug, Clone, PartialEq)]
