@@ -1,7 +1,6 @@
 //! The scenario model: exactly what a `*.scenario.ron` file holds (see `docs/scenario-format.md`),
 //! nothing resolved and nothing cached. The checks turn it into a [`crate::Playable`].
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -257,7 +256,7 @@ pub struct Choice {
     pub codes: Codes,
     /// Changes to state variables, e.g. `{"trust": 1, "distress": -1}`; clamped to each range.
     #[serde(default)]
-    pub change: BTreeMap<Spanned<String>, Spanned<i32>>,
+    pub change: Changes,
     /// Flags this choice sets, e.g. `["felt_judged"]`.
     #[serde(default)]
     pub set: Vec<Spanned<String>>,
@@ -279,6 +278,72 @@ impl Choice {
     /// The sum of the per-skill scores: how strong the reply is overall.
     pub fn total(&self) -> i32 {
         self.scores.values().iter().sum()
+    }
+}
+
+/// A choice's changes to state variables, by name, in name order (a name written twice keeps
+/// the first name's place and the last value, as a map does). A list rather than a map: a
+/// choice changes one or two variables, and a `BTreeMap` node holds room for eleven.
+#[derive(Debug, Clone, Default)]
+pub struct Changes(Vec<(Spanned<String>, Spanned<i32>)>);
+
+type Change = (Spanned<String>, Spanned<i32>);
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Each variable's name and change, in name order.
+    pub fn iter(&self) -> <&Changes as IntoIterator>::IntoIter {
+        self.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Changes {
+    type Item = (&'a Spanned<String>, &'a Spanned<i32>);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Change>, fn(&'a Change) -> Self::Item>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(name, delta)| (name, delta))
+    }
+}
+
+impl<'de> Deserialize<'de> for Changes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChangesVisitor;
+        impl<'de> serde::de::Visitor<'de> for ChangesVisitor {
+            type Value = Changes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Changes, A::Error> {
+                let mut changes: Vec<Change> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(change) = map.next_entry()? {
+                    changes.push(change);
+                }
+                // Stable, so of two equal names the first written comes first and is kept, with
+                // the value written last.
+                changes.sort_by(|(a, _), (b, _)| a.cmp(b));
+                changes.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 = later.1.clone();
+                    }
+                    same
+                });
+                Ok(Changes(changes))
+            }
+        }
+        deserializer.deserialize_map(ChangesVisitor)
+    }
+}
+
+impl Serialize for Changes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
     }
 }
 
@@ -417,5 +482,24 @@ impl Outcome {
             Outcome::Unresolved => "unresolved",
             Outcome::Disengaged => "disengaged",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_like_a_map() {
+        let text = r#"{"trust": 1, "openness": 2, "trust": -1}"#;
+        let changes: Changes = ron_options().from_str(text).unwrap();
+        let read: Vec<(&str, i32)> = changes
+            .iter()
+            .map(|(name, delta)| (name.as_str(), delta.value))
+            .collect();
+        // In name order; a name written twice has the value written last.
+        assert_eq!(read, [("openness", 2), ("trust", -1)]);
+        let empty: Changes = ron_options().from_str("{}").unwrap();
+        assert!(empty.is_empty());
     }
 }
