@@ -210,6 +210,45 @@ impl<'s> Ids<'s> {
     }
 }
 
+/// A choice id as the duplicate check compares it, borrowed from the scenario: an inferred id
+/// `<node id>.<position>` is its node's id and position, and an authored id of that form is
+/// split the same way, so two keys are equal exactly when the ids' texts are. (Making the
+/// inferred ids' text for the map would copy every one of them.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ChoiceKey<'s> {
+    stem: &'s str,
+    position: Option<u32>,
+}
+
+impl<'s> ChoiceKey<'s> {
+    fn authored(id: &'s str) -> Self {
+        if let Some((stem, digits)) = id.rsplit_once('.')
+            // Positions are written as `format!` writes them: digits only, no leading zero.
+            && !digits.starts_with('0')
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(position) = digits.parse()
+        {
+            return ChoiceKey {
+                stem,
+                position: Some(position),
+            };
+        }
+        ChoiceKey {
+            stem: id,
+            position: None,
+        }
+    }
+
+    /// The key of `<node>.<position + 1>`.
+    fn inferred(node: &'s str, position: usize) -> Self {
+        ChoiceKey {
+            stem: node,
+            // A 64 MiB file holds far fewer than 4 billion choices.
+            position: u32::try_from(position + 1).ok(),
+        }
+    }
+}
+
 /// Variables and flags by name, hashed.
 struct StateIndex<'n> {
     variables: HashMap<&'n str, usize>,
@@ -701,8 +740,10 @@ impl<'t> Checker<'t> {
         };
         let mut flags_ever_set = vec![false; flags.len()];
         let mut misspelt_set = false;
+        let mut choice_count = 0;
         for node in &s.nodes {
             if let Node::Client(n) = node {
+                choice_count += n.choices.len();
                 for c in &n.choices {
                     for f in &c.set {
                         match state.flags.get(f.as_str()) {
@@ -758,7 +799,7 @@ impl<'t> Checker<'t> {
             })
             .collect();
 
-        let mut choice_ids: HashMap<ChoiceId, (Span, bool)> = HashMap::new();
+        let mut choice_ids: HashMap<ChoiceKey, (Span, bool)> = HashMap::with_capacity(choice_count);
         for (position, node) in s.nodes.iter().enumerate() {
             match node {
                 Node::Client(n) => {
@@ -814,13 +855,16 @@ impl<'t> Checker<'t> {
                     }
                     let has_cue = n.cue.is_some();
                     for (position, choice) in n.choices.iter().enumerate() {
-                        let id = match &choice.id {
-                            Some(id) => id.value.clone(),
-                            None => ChoiceId(format!("{}.{}", n.id.value, position + 1)),
+                        let (id, key) = match &choice.id {
+                            Some(id) => (id.value.clone(), ChoiceKey::authored(id.as_str())),
+                            None => (
+                                ChoiceId(format!("{}.{}", n.id.value, position + 1)),
+                                ChoiceKey::inferred(n.id.as_str(), position),
+                            ),
                         };
                         let span = choice.id.as_ref().map_or(choice.reply.span, |i| i.span);
                         // Two inferred ids only collide when node ids do, which is reported already.
-                        if let Some(&(first, first_authored)) = choice_ids.get(&id)
+                        if let Some(&(first, first_authored)) = choice_ids.get(&key)
                             && (first_authored || choice.id.is_some())
                         {
                             self.push(
@@ -834,7 +878,7 @@ impl<'t> Checker<'t> {
                                 .help("choice ids without `id:` are `<node id>.<position>`: pick an id not of that form"),
                             );
                         } else {
-                            choice_ids.insert(id.clone(), (span, choice.id.is_some()));
+                            choice_ids.insert(key, (span, choice.id.is_some()));
                         }
                         choices.push(self.choice(choice, id, ids, &names, &state, has_cue));
                     }
@@ -937,7 +981,7 @@ impl<'t> Checker<'t> {
                 .help("add a `cue` to the node, or remove `notices_cue`"),
             );
         }
-        let mut effects = Vec::new();
+        let mut effects = Vec::with_capacity(c.change.len() + c.set.len() + c.clear.len());
         // Effects hold 16-bit indices: a name past that range is over the state-name limit,
         // an error already reported, so its effect is left out of a scenario that never plays.
         for (name, delta) in &c.change {
@@ -1357,6 +1401,26 @@ mod tests {
             ["too-many"]
         );
         assert!(huge.playable.is_none());
+    }
+
+    #[test]
+    fn an_authored_choice_id_clashes_with_an_inferred_one_only_when_the_texts_are_equal() {
+        let with_id = |id: &str| {
+            let reply = "reply: \"You're worried this job is slipping away.\",";
+            BASE.replacen(reply, &format!("id: \"{id}\", {reply}"), 1)
+        };
+        // The second choice of `opening` is `opening.2`.
+        assert_eq!(codes(&with_id("opening.2")), ["duplicate-id"]);
+        for differs in [
+            "opening.02",
+            "opening.+2",
+            "opening.",
+            "opening",
+            "opening.2.1",
+            "open.2",
+        ] {
+            assert_eq!(codes(&with_id(differs)), Vec::<&str>::new(), "{differs}");
+        }
     }
 
     #[test]

@@ -294,6 +294,10 @@ impl Changes {
         self.0.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// Each variable's name and change, in name order.
     pub fn iter(&self) -> <&Changes as IntoIterator>::IntoIter {
         self.into_iter()
