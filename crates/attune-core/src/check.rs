@@ -282,6 +282,12 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// Whether `text` is empty or only spaces. Reads up to the first character that is not a space
+/// (`trim` would also read the end of every line of dialogue, and the text is not in the cache).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
@@ -331,7 +337,7 @@ impl<'t> Checker<'t> {
     }
 
     fn non_empty(&mut self, text: &Spanned<String>, what: &str) {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             self.push(
                 Diagnostic::error(Code::EmptyText, format!("{what} is empty"), text.span)
                     .label("no text here")
@@ -357,7 +363,7 @@ impl<'t> Checker<'t> {
             );
         }
         let id = &s.id;
-        if id.value.0.trim().is_empty() {
+        if is_blank(&id.value.0) {
             self.push(
                 Diagnostic::error(Code::EmptyText, "the scenario id is empty", id.span)
                     .help("give the scenario a short stable id such as \"grief-first-session\""),
@@ -586,7 +592,7 @@ impl<'t> Checker<'t> {
             );
         let mut duplicates = Vec::new();
         for (id, span, target) in ids {
-            if id.trim().is_empty() {
+            if is_blank(id) {
                 duplicates.push(Diagnostic::error(Code::EmptyText, "this id is empty", span).help(
                     "give every node and ending a short id such as \"opening\" or \"asks-about-sleep\"",
                 ));
@@ -957,9 +963,9 @@ impl<'t> Checker<'t> {
                 .help("Carkhuff levels run from 1.0 to 5.0 in half steps, e.g. 2.5"),
             );
         }
-        let mut seen = Vec::new();
-        for code in c.codes.miti.iter() {
-            if seen.contains(&code) {
+        let codes = &c.codes.miti.0;
+        for (i, code) in codes.iter().enumerate() {
+            if codes[..i].contains(code) {
                 self.push(
                     Diagnostic::error(
                         Code::BadCode,
@@ -969,7 +975,6 @@ impl<'t> Checker<'t> {
                     .help("list each code once, in the order the reply says them, e.g. `miti: [ComplexReflection, Question]`"),
                 );
             }
-            seen.push(code);
         }
         if c.codes.notices_cue && !node_has_cue {
             self.push(
@@ -1006,7 +1011,7 @@ impl<'t> Checker<'t> {
             }
         }
         let condition = c.when.as_ref().and_then(|w| self.condition(w, names));
-        if c.feedback.trim().is_empty() {
+        if is_blank(&c.feedback) {
             self.push(
                 Diagnostic::warning(Code::NoFeedback, "this choice has no feedback", c.reply.span)
                     .label("trainees choosing this learn nothing from it")

@@ -149,9 +149,18 @@ impl Variable {
 pub enum Node {
     /// The client speaks; the trainee answers with one of the choices. Shared, so a checked
     /// [`crate::Playable`] holds its client nodes directly, without a second lookup.
+    #[serde(deserialize_with = "shared")]
     Client(Arc<ClientNode>),
     /// No one speaks: the first rule whose condition holds decides where the session goes.
     Branch(BranchNode),
+}
+
+/// Reads a value straight into an `Arc`: serde's own reads it into a `Box` first and then
+/// moves it into a second allocation.
+fn shared<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Arc<T>, D::Error> {
+    T::deserialize(deserializer).map(Arc::new)
 }
 
 impl Node {
