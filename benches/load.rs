@@ -56,7 +56,7 @@ fn load_checked(text: String) -> Box<dyn std::any::Any> {
     }
     let file = SourceFile::new("bench.scenario.ron", text);
     let scenario = load::parse(&file).expect("the generated scenario parses");
-    let checked = check::check(scenario, &file.text, None);
+    let checked = check::check(scenario, &file, None);
     assert!(
         checked.playable.is_some(),
         "{:?}",

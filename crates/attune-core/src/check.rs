@@ -2,12 +2,13 @@
 //! resolve names to typed indices: a scenario without errors becomes a [`Playable`]. Every pass
 //! is linear in nodes + choices.
 
+use std::sync::Arc;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use sha2::{Digest, Sha256};
 
 use crate::assets::AssetCatalog;
 use crate::condition::{self, Condition, Satisfiability, StateNames};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::graph::{Edge, Graph, Vertex, Via};
 use crate::ids::{ChoiceId, NodeId};
 use crate::limits;
@@ -27,9 +28,10 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> Checked {
+/// Checks `scenario`, as parsed from `file`.
+pub fn check(scenario: Scenario, file: &SourceFile, assets: Option<&AssetCatalog>) -> Checked {
     let mut checker = Checker {
-        text,
+        text: &file.text,
         out: Vec::new(),
         suggestions_left: suggest::SUGGESTIONS_PER_FILE,
     };
@@ -49,18 +51,13 @@ pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> C
         None
     } else {
         pending
-            .resolved(graph, variables, flags, text)
+            .resolved(graph, variables, flags, &file.text)
             .and_then(|resolved| Playable::assemble(scenario, resolved))
     };
     Checked {
         playable,
         diagnostics,
     }
-}
-
-pub fn content_hash(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 struct Checker<'t> {
@@ -150,7 +147,7 @@ impl Pending {
         graph: Graph,
         variables: Vec<Variable>,
         flags: Vec<Spanned<String>>,
-        text: &str,
+        text: &Arc<String>,
     ) -> Option<Resolved> {
         let mut nodes = Vec::with_capacity(self.nodes.len());
         for node in self.nodes {
@@ -193,7 +190,7 @@ impl Pending {
             variables,
             flags: flags.into_iter().map(|f| f.value).collect(),
             nodes,
-            content_hash: content_hash(text),
+            text: Arc::clone(text),
             graph,
         })
     }
@@ -1158,7 +1155,11 @@ mod tests {
         // Declared `openness`, then the built-in `trust` and `distress`.
         let names: Vec<_> = p.variables().iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["openness", "trust", "distress"]);
-        assert_eq!(p.content_hash().len(), 64);
+        // The hash of the text as loaded, worked out when first asked for.
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(BASE.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(p.content_hash(), hex);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -257,7 +257,9 @@ impl Diagnostic {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared, so that a [`crate::Playable`] made from it keeps it without a copy (it works out
+    /// its content hash from it, the first time that is asked for).
+    pub text: Arc<String>,
     /// Built the first time a position is asked for: most files load with nothing to report.
     lines: OnceLock<LineIndex>,
 }
@@ -266,7 +268,7 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         SourceFile {
             path: path.into(),
-            text,
+            text: Arc::new(text),
             lines: OnceLock::new(),
         }
     }

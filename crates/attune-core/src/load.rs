@@ -105,7 +105,7 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
     // A byte order mark at the start is not a mistake: the file is read without it, so lines and
     // columns are the ones an editor shows.
     let file = if file.text.starts_with(BOM) {
-        let mut text = file.text;
+        let mut text = Arc::unwrap_or_clone(file.text);
         text.drain(..BOM.len_utf8());
         SourceFile::new(file.path, text)
     } else {
@@ -113,7 +113,7 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
     };
     match parse_ron(&file) {
         Ok(scenario) => {
-            let checked = check::check(scenario, &file.text, assets);
+            let checked = check::check(scenario, &file, assets);
             Loaded {
                 file,
                 playable: checked.playable.map(Arc::new),
