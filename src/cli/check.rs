@@ -57,7 +57,7 @@ pub fn run(args: Args) -> u8 {
             }
         };
         match load_file(path, assets) {
-            Ok(loaded) => reports.push(loaded),
+            Ok(loaded) => reports.push(with_every_path_tried(loaded)),
             Err(err) => {
                 eprintln!("error: cannot read {}: {err}", shown(path));
                 if *named {
@@ -104,6 +104,27 @@ pub fn run(args: Args) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// Adds what trying every path finds (a reply never offered, a trainee who cannot finish) to a
+/// scenario without errors, when it is small enough to try them all.
+fn with_every_path_tried(mut loaded: Loaded) -> Loaded {
+    let Some(playable) = &loaded.playable else {
+        return loaded;
+    };
+    let found = attune_author::explore::check(playable);
+    if found.is_empty() {
+        return loaded;
+    }
+    loaded.diagnostics.extend(found);
+    loaded
+        .diagnostics
+        .sort_by_key(|d| (d.primary.span.start, std::cmp::Reverse(d.severity)));
+    if loaded.errors() > 0 {
+        // A scenario with errors is not playable, here as everywhere.
+        loaded.playable = None;
+    }
+    loaded
 }
 
 fn summary(loaded: &Loaded) -> String {

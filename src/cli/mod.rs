@@ -12,6 +12,7 @@ mod replay;
 mod report;
 pub(crate) mod scenario_file;
 mod show;
+mod test;
 
 use std::process::ExitCode;
 
@@ -52,6 +53,8 @@ enum Command {
     Graph(graph::Args),
     /// Show one node, branch or ending in full: every wording, reply, condition and score.
     Show(show::Args),
+    /// Try every path through scenarios, with their conditions, and report what never happens.
+    Test(test::Args),
     /// Open the app (the default), optionally playing a scripted path and saving a screenshot.
     #[cfg(feature = "app")]
     App(app::Args),
@@ -77,6 +80,7 @@ pub fn run() -> ExitCode {
         Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Graph(args)) => graph::run(args),
         Some(Command::Show(args)) => show::run(args),
+        Some(Command::Test(args)) => test::run(args),
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),
         #[cfg(feature = "app")]

@@ -45,7 +45,8 @@ fn documented_example_passes() {
 
 /// Each file in tests/broken/ has one mistake; `<name>.expected` holds the exact short-format
 /// output (file, line, column, code, message). Run with `BLESS=1` to rewrite the expectations
-/// after reviewing a deliberate change of wording.
+/// after reviewing a deliberate change of wording. `--strict`, so that a mistake that is only a
+/// warning (a reply never offered) fails too.
 #[test]
 fn broken_files_report_exact_positions() {
     let dir = repo_root().join("tests/broken");
@@ -64,7 +65,13 @@ fn broken_files_report_exact_positions() {
     let mut mismatches = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(repo_root()).unwrap();
-        let output = run(&["check", "--format", "short", relative.to_str().unwrap()]);
+        let output = run(&[
+            "check",
+            "--strict",
+            "--format",
+            "short",
+            relative.to_str().unwrap(),
+        ]);
         assert_no_panic(&output);
         assert_eq!(
             output.status.code(),

@@ -7,11 +7,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use attune_core::engine::{Mode, Session, Status};
-use attune_core::results::{self, RunResult, RunStatus};
+use attune_core::results;
+// Used by the tests that need the `dev` feature's injected failures.
+#[cfg(feature = "dev")]
+use attune_core::results::{RunResult, RunStatus};
 
-use crate::support::{
-    assert_no_panic, attune, output_within, repo_root, run_within, scratch_dir, stderr, stdout,
-};
+use crate::support::{assert_no_panic, repo_root, run_within, scratch_dir, stderr, stdout};
+#[cfg(feature = "dev")]
+use crate::support::{attune, output_within};
 
 const TOM: &str = "scenarios/grief-eleven-weeks.scenario.ron";
 const BASE: &str = "tests/scenarios-ok/broken-base.scenario.ron";

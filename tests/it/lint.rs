@@ -269,3 +269,18 @@ fn bad_command_lines_are_usage_errors() {
     assert_eq!(empty.status.code(), Some(2));
     assert!(stderr(&empty).contains("no *.scenario.ron files in docs/"));
 }
+
+/// The library meets its own bar: every shipped scenario passes the teaching-quality lint.
+#[test]
+fn shipped_scenarios_pass_the_lint_strictly() {
+    let output = lint(&["--strict", "--format", "short", "scenarios/"]);
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output)
+            .lines()
+            .filter(|l| l.starts_with("ok "))
+            .count()
+            >= 10
+    );
+}

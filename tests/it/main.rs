@@ -14,6 +14,7 @@ mod play;
 mod play_from;
 mod replay_against;
 mod support;
+mod test_cmd;
 // The window test drives the app's automation, a `dev` feature test hook.
 #[cfg(all(feature = "app", feature = "dev"))]
 mod window;

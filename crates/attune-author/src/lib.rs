@@ -3,6 +3,7 @@
 //! depends on Bevy: the CLI and the app's author mode are two views over these.
 
 pub mod compare;
+pub mod explore;
 pub mod export;
 pub mod lint;
 pub mod show;

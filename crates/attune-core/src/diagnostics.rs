@@ -75,10 +75,24 @@ pub enum Code {
     EngagedAfterPoorReplies,
     RandomPlayerDoesWell,
     SameReplyScoredDifferently,
+    // Found by trying every path (`attune check` and `attune test`).
+    /// A reply whose condition never holds where it stands.
+    NeverOffered,
+    /// A node or ending no path reaches once conditions are honoured.
+    NeverReached,
+    /// A situation from which no ending can be reached.
+    NoWayOut,
+    // Found by `attune test` only.
+    /// A branch rule that never holds, or is never tried.
+    NeverTrue,
+    UnreadFlag,
+    UnreadVariable,
+    /// A walk that made more moves than a session may.
+    MoveLimit,
 }
 
 impl Code {
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 51] = [
         Code::Syntax,
         Code::PastedText,
         Code::NotText,
@@ -123,6 +137,13 @@ impl Code {
         Code::EngagedAfterPoorReplies,
         Code::RandomPlayerDoesWell,
         Code::SameReplyScoredDifferently,
+        Code::NeverOffered,
+        Code::NeverReached,
+        Code::NoWayOut,
+        Code::NeverTrue,
+        Code::UnreadFlag,
+        Code::UnreadVariable,
+        Code::MoveLimit,
     ];
 
     /// The stable kebab-case name printed as `error[code]`.
@@ -172,6 +193,13 @@ impl Code {
             Code::EngagedAfterPoorReplies => "engaged-after-poor-replies",
             Code::RandomPlayerDoesWell => "random-player-does-well",
             Code::SameReplyScoredDifferently => "same-reply-scored-differently",
+            Code::NeverOffered => "never-offered",
+            Code::NeverReached => "never-reached",
+            Code::NoWayOut => "no-way-out",
+            Code::NeverTrue => "never-true",
+            Code::UnreadFlag => "unread-flag",
+            Code::UnreadVariable => "unread-variable",
+            Code::MoveLimit => "move-limit",
         }
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ChoiceId;
 use crate::model::{Choice, ClientNode};
-use crate::playable::{ChoiceIx, ClientIx, Effect, EndingIx, Playable, Target};
+use crate::playable::{ChoiceIx, ClientIx, EndingIx, Playable, Target};
 
 /// The version of the engine's deterministic behaviour: how a seed picks wordings and orders
 /// replies. Saved in every result; bump it whenever the same seed and choices would play out
@@ -81,6 +81,9 @@ pub struct Decision {
     pub hint_used: bool,
     /// Taken back in practice mode: kept in the record, left out of the scores.
     pub taken_back: bool,
+    /// When it was taken back: how many decisions had been made by then. Take-backs undo the
+    /// latest reply still standing, so a replay needs this to repeat them at the same points.
+    pub taken_back_after: Option<usize>,
     /// When this prompt was answered before and that reply taken back: the first reply, which
     /// is the one scored (take-backs are for learning, not for finding the best score).
     pub first_choice: Option<ChoiceIx>,
@@ -419,6 +422,7 @@ impl Session {
             return Err(EngineError::NothingToTakeBack);
         }
         // Every snapshot belongs to a standing decision, so both are there together.
+        let made = self.decisions.len();
         let (Some(last), Some(snapshot)) = (
             self.decisions.iter_mut().rev().find(|d| !d.taken_back),
             self.undo.pop(),
@@ -426,6 +430,7 @@ impl Session {
             return Err(EngineError::NothingToTakeBack);
         };
         last.taken_back = true;
+        last.taken_back_after = Some(made);
         let first = last.first_choice.unwrap_or(last.choice);
         self.retracted
             .push((self.undo.len(), last.prompt.clone(), first));
@@ -470,16 +475,8 @@ impl Session {
         }
         let before = self.variables.clone();
         let playable = Arc::clone(&self.playable);
-        let links = playable.choice_links(prompt.node, choice);
-        for effect in &links.effects {
-            match *effect {
-                Effect::Add { variable, delta } => {
-                    let v = variable as usize;
-                    self.variables[v] = self.clamp(v, self.variables[v].saturating_add(delta));
-                }
-                Effect::Set { flag, value } => self.flags[flag as usize] = value,
-            }
-        }
+        playable.apply_effects(prompt.node, choice, &mut self.variables, &mut self.flags);
+        let next = playable.choice_links(prompt.node, choice).next;
         let node = prompt.node;
         self.decisions.push(Decision {
             prompt,
@@ -487,10 +484,11 @@ impl Session {
             elapsed_ms,
             hint_used: self.hint_shown,
             taken_back: false,
+            taken_back_after: None,
             first_choice,
         });
         self.hint_shown = false;
-        self.arrive(links.next);
+        self.arrive(next);
         Applied {
             node,
             choice,
@@ -515,23 +513,13 @@ impl Session {
                     return;
                 }
                 Target::Branch(b) => {
-                    let branch = playable.branch(b);
-                    target = branch
-                        .rules
-                        .iter()
-                        .find(|r| r.condition.holds(&self.variables, &self.flags))
-                        .map_or(branch.otherwise, |r| r.next);
+                    target = playable.branch_target(b, &self.variables, &self.flags);
                 }
                 Target::Client(n) => {
                     let mut order: Vec<ChoiceIx> = playable
                         .choices(n)
-                        .filter(|(_, _, links)| {
-                            links
-                                .condition
-                                .as_ref()
-                                .is_none_or(|cond| cond.holds(&self.variables, &self.flags))
-                        })
                         .map(|(ix, _, _)| ix)
+                        .filter(|&ix| playable.offers(n, ix, &self.variables, &self.flags))
                         .collect();
                     if order.is_empty() {
                         self.stop(StopReason::NoChoiceOffered);
@@ -563,7 +551,6 @@ impl Session {
     }
 
     fn clamp(&self, variable: usize, value: i32) -> i32 {
-        let v = &self.playable.variables()[variable];
-        value.clamp(v.min.value, v.max.value)
+        self.playable.clamp(variable, value)
     }
 }

@@ -48,9 +48,10 @@ pub fn load_bytes(
         Err(err) => {
             let valid_up_to = err.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            // The lossy text has the same bytes up to the first invalid one.
+            // The lossy text has the same bytes up to the first invalid one, and U+FFFD in its
+            // place: the label covers that whole character, so it is a piece of the text.
             let file = SourceFile::new(path, text);
-            let at = Span::new(valid_up_to..valid_up_to + 1);
+            let at = Span::new(valid_up_to..valid_up_to + char::REPLACEMENT_CHARACTER.len_utf8());
             let diagnostic = Diagnostic::error(Code::NotText, "this file is not UTF-8 text", at)
                 .label("this byte is not part of any character")
                 .help("scenario files are plain text: save it as UTF-8 from a text editor");

@@ -352,6 +352,68 @@ impl Playable {
         }
     }
 
+    /// Whether a choice is on offer with these variable values and flags: it has no
+    /// condition, or its condition holds. The engine and every tool that steps through a
+    /// scenario without a session (path tests, random walks) decide it here.
+    pub fn offers(
+        &self,
+        node: ClientIx,
+        choice: ChoiceIx,
+        variables: &[i32],
+        flags: &[bool],
+    ) -> bool {
+        self.choice_links(node, choice)
+            .condition
+            .as_ref()
+            .is_none_or(|c| c.holds(variables, flags))
+    }
+
+    /// Applies a choice's state changes; each variable stays within its range.
+    pub fn apply_effects(
+        &self,
+        node: ClientIx,
+        choice: ChoiceIx,
+        variables: &mut [i32],
+        flags: &mut [bool],
+    ) {
+        for effect in &self.choice_links(node, choice).effects {
+            match *effect {
+                Effect::Add { variable, delta } => {
+                    let v = variable as usize;
+                    variables[v] = self.clamp(v, variables[v].saturating_add(delta));
+                }
+                Effect::Set { flag, value } => flags[flag as usize] = value,
+            }
+        }
+    }
+
+    /// The rule a branch takes with these variable values and flags: the position of the first
+    /// rule that holds, or `None` for `otherwise`.
+    pub fn branch_rule(
+        &self,
+        branch: BranchIx,
+        variables: &[i32],
+        flags: &[bool],
+    ) -> Option<usize> {
+        self.branch(branch)
+            .rules
+            .iter()
+            .position(|r| r.condition.holds(variables, flags))
+    }
+
+    /// Where a branch leads with these variable values and flags.
+    pub fn branch_target(&self, branch: BranchIx, variables: &[i32], flags: &[bool]) -> Target {
+        let links = self.branch(branch);
+        self.branch_rule(branch, variables, flags)
+            .map_or(links.otherwise, |i| links.rules[i].next)
+    }
+
+    /// A value kept within a variable's range.
+    pub fn clamp(&self, variable: usize, value: i32) -> i32 {
+        let v = &self.variables[variable];
+        value.clamp(v.min.value, v.max.value)
+    }
+
     /// The per-skill scores an edge of the graph carries: a choice's, or nothing for a branch.
     pub fn edge_scores(&self, from: Vertex, via: Via) -> analysis::SkillTotals {
         match (self.nodes.get(from as usize), via) {

@@ -701,7 +701,9 @@ fn after_value(text: &str, at: usize, c: Option<char>) -> Vec<Finding> {
                 });
             }
         } else if text[at..].starts_with(|ch: char| ch.is_alphanumeric())
-            && !text[s.end..at].contains('\n')
+            // The text may run on past where ron stopped (`(format:"c"`): then it was not ended
+            // early by a quote inside it.
+            && text.get(s.end..at).is_some_and(|between| !between.contains('\n'))
             && text[at..line_end(text, at)].matches('"').count() >= 2
         {
             // `"She said "no" to me"`: a quote inside the text ended it.

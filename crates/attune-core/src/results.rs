@@ -44,6 +44,29 @@ pub struct RunResult {
     pub final_state: FinalState,
     pub scores: Vec<SkillScore>,
     pub indicators: Indicators,
+    /// Set for a facilitated group session (projector mode): the path above is the one the
+    /// room took, and these are how many in the room chose each reply at each decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupVotes>,
+}
+
+/// What a room chose in a facilitated session, decision by decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupVotes {
+    /// How many took part, when the facilitator said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<u32>,
+    /// One entry per decision in `decisions` that was not taken back, in the same order.
+    pub decisions: Vec<DecisionVotes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionVotes {
+    pub node: NodeId,
+    /// How many chose each reply shown (replies nobody chose may be left out).
+    pub votes: BTreeMap<ChoiceId, u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +121,10 @@ pub struct DecisionRecord {
     pub elapsed_ms: u64,
     pub hint_used: bool,
     pub taken_back: bool,
+    /// When `taken_back`: how many decisions had been made when it was. Absent in results
+    /// saved before it was recorded; those replay each take-back straight after its decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_back_after: Option<usize>,
     /// Set when this prompt was answered before and that reply taken back: that first reply
     /// is the one the scores count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +201,7 @@ impl RunResult {
                     elapsed_ms: d.elapsed_ms,
                     hint_used: d.hint_used,
                     taken_back: d.taken_back,
+                    taken_back_after: d.taken_back_after,
                     first_choice: d.first_choice.map(id_of),
                 }
             })
@@ -221,6 +249,7 @@ impl RunResult {
             },
             scores: card.skills.clone(),
             indicators: card.indicators.clone(),
+            group: None,
         }
     }
 
@@ -547,9 +576,34 @@ pub fn replay(playable: Arc<Playable>, result: &RunResult) -> Result<Session, Re
     if result.engine != ENGINE_VERSION {
         return Err(ReplayError::OtherEngine(result.engine));
     }
+    // Take-backs at the points they were made: `due[n]` is how many came once n decisions had
+    // been made (the engine undoes the latest reply standing, so the count is enough).
+    let made = result.decisions.len();
+    let mut due = vec![0usize; made + 1];
+    for (i, d) in result.decisions.iter().enumerate() {
+        if let Some(after) = d.taken_back_after {
+            if !d.taken_back || after <= i || after > made {
+                return Err(ReplayError::Diverged {
+                    step: i + 1,
+                    why: format!("it cannot have been taken back after decision {after}"),
+                });
+            }
+            due[after] += 1;
+        }
+    }
+    let take_back_due = |session: &mut Session, after: usize| -> Result<(), ReplayError> {
+        for _ in 0..due[after] {
+            session.take_back().map_err(|e| ReplayError::Diverged {
+                step: after,
+                why: e.to_string(),
+            })?;
+        }
+        Ok(())
+    };
     let mut session = Session::start(playable, result.mode, result.seed);
     for (i, d) in result.decisions.iter().enumerate() {
         let step = i + 1;
+        take_back_due(&mut session, i)?;
         let diverged = |why: String| ReplayError::Diverged { step, why };
         let here = session
             .node()
@@ -567,10 +621,11 @@ pub fn replay(playable: Arc<Playable>, result: &RunResult) -> Result<Session, Re
         session
             .choose_id(d.chosen.as_str(), d.elapsed_ms)
             .map_err(|e| diverged(e.to_string()))?;
-        if d.taken_back {
+        if d.taken_back && d.taken_back_after.is_none() {
             session.take_back().map_err(|e| diverged(e.to_string()))?;
         }
     }
+    take_back_due(&mut session, made)?;
     Ok(session)
 }
 
@@ -609,6 +664,8 @@ pub fn replay_exact(
     replayed.run = result.run.clone();
     replayed.started_at.clone_from(&result.started_at);
     replayed.ended_at.clone_from(&result.ended_at);
+    // A room's votes are what the facilitator typed in; nothing in the run reproduces them.
+    replayed.group.clone_from(&result.group);
     // Results saved before skill scores counted their decisions read 0 there, and gave a band
     // on fewer decisions: compare those on everything else.
     for (new, old) in replayed.scores.iter_mut().zip(&result.scores) {

@@ -420,11 +420,20 @@ mod tests {
             None,
         );
         harness.run();
-        harness.get_by_label("+1 Validating emotions (helps)");
-        harness.get_by_label("+1 Avoiding assumptions (helps)");
-        harness.get_by_label("+2 Reflecting feelings (helps)");
-        harness.get_by_label(&applied.chosen(session.playable()).feedback.value);
-        harness.get_by_label("Tom thinks: “Fair enough? Didn't expect that.”");
+        // Every skill with its signed score and word, as the scenario scores this reply.
+        let chosen = applied.chosen(session.playable());
+        for skill in Skill::ALL {
+            let score = chosen.scores.get(skill).value;
+            let word = match score.signum() {
+                1 => "helps",
+                -1 => "hurts",
+                _ => "neutral",
+            };
+            harness.get_by_label(&format!("{score:+} {} ({word})", skill.label()));
+        }
+        harness.get_by_label(&chosen.feedback.value);
+        let thought = chosen.thought.as_ref().expect("the reply has a thought");
+        harness.get_by_label(&format!("Tom thinks: “{}”", thought.value));
         // Openness rose too, but only trust has a meter.
         harness.get_by_label("trust went from 2 to 3");
         harness.get_by_label("Take back").click();
