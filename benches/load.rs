@@ -16,6 +16,11 @@
 //!   `ATTUNE_LOAD_PEAK=load /usr/bin/time -v target/release/deps/load-<hash>` (Linux only).
 //!
 //! `ATTUNE_LOAD_SIZES=10000` (a comma-separated list) runs only those sizes.
+//!
+//! Instruction counts do not depend on what else the machine is doing, so for a ratio free of
+//! noise run the same children under callgrind, with `ATTUNE_LOAD_PEAK=generate` (the text alone)
+//! to subtract: `benches/load-instructions.sh [NODES]` prints
+//! (load − generate) / (mirror − generate).
 
 #[allow(dead_code)] // Parsed, never read: the fields exist to be deserialised.
 mod mirror;
@@ -120,7 +125,9 @@ fn peak_child(which: &str) {
     match which {
         "mirror" => drop(black_box(mirror::parse(&text))),
         "load" => drop(black_box(load_checked(text))),
-        other => panic!("{PEAK_SWITCH}: `mirror` or `load`, not `{other}`"),
+        // The text alone: what to subtract from the other two under callgrind.
+        "generate" => drop(black_box(text)),
+        other => panic!("{PEAK_SWITCH}: `mirror`, `load` or `generate`, not `{other}`"),
     }
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
     let peak = status
