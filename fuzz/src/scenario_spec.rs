@@ -265,7 +265,7 @@ impl ConditionSpec {
             out.push_str("trust >= 1");
             return;
         }
-        let spelling = depth % 2 == 0;
+        let spelling = depth.is_multiple_of(2);
         match self {
             ConditionSpec::Flag(name) => out.push_str(&declared.flag(name)),
             ConditionSpec::Compare(name, op, value) => {
