@@ -186,8 +186,13 @@ pub fn run(args: Args) -> u8 {
                     None => continue,
                 },
                 None => {
+                    let kept = if results_dir.is_some() {
+                        "the run is saved as abandoned"
+                    } else {
+                        "the run ends as abandoned (not saved)"
+                    };
                     eprintln!(
-                        "error: the scripted choices ran out before the session ended; the run is saved as abandoned"
+                        "error: the scripted choices ran out before the session ended; {kept}"
                     );
                     quit = true;
                     code = exit::PROBLEMS;
