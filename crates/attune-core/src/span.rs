@@ -295,9 +295,9 @@ impl FromRawRon for f32 {
             .parse::<f32>()
             .or_else(|_| ron::from_str::<f32>(raw))
         {
-            // `1e999` reads as infinity: too large, not a level.
-            Ok(value) if value.is_finite() => Ok(value),
-            Ok(_) => Err(format!("the number {} is too large", quoted(raw))),
+            // `NaN`, `inf` and `1e999` (infinity) are numbers to RON: the checks say they are
+            // no Carkhuff level, with the help that says what one is.
+            Ok(value) => Ok(value),
             Err(_) => Err(format!("expected a number, found {}", quoted(raw))),
         }
     }
