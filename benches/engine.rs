@@ -16,7 +16,7 @@ fn engine(c: &mut Criterion) {
     // directly, past the loader's cap, to keep the numbers comparable with earlier runs.
     let file = attune_core::SourceFile::new("bench.scenario.ron", scenario_text(100_000));
     let parsed = attune_core::load::parse(&file).expect("the generated scenario parses");
-    let scenario: Arc<_> = attune_core::check::check(parsed, &file.text, None)
+    let scenario: Arc<_> = attune_core::check::check(parsed, &file, None)
         .playable
         .map(Arc::new)
         .expect("the generated scenario is valid");

@@ -31,11 +31,7 @@ fn assert_within(text: &str, at: &Range<usize>) {
 }
 
 fuzz_target!(|text: &str| {
-    let names = StateNames {
-        variables: &VARIABLES,
-        flags: &FLAGS,
-        flags_ever_set: &FLAGS_EVER_SET,
-    };
+    let names = StateNames::new(&VARIABLES, &FLAGS, &FLAGS_EVER_SET);
     let expr = match condition::parse(text) {
         Ok(expr) => expr,
         Err(e) => return assert_within(text, &e.at),

@@ -1,21 +1,26 @@
 //! A small scenario described by `arbitrary` data and rendered to RON text that always parses as
 //! RON, so the fuzzer spends its time in the checks, the engine and the results, not in syntax.
-//! Every scenario has an `opening` node with a way to the `end_heard` ending, so even empty data
-//! gives a playable scenario and mutations build on one. Ids come mostly from small pools, so
-//! links resolve and conditions name declared state often enough for scenarios to stay playable;
-//! free text and free numbers reach the edge cases (empty ids, duplicates, unknown names,
-//! out-of-range scores, NaN levels, huge numbers).
+//!
+//! Every scenario has an `opening` node with a way to the `end_heard` ending (and one to the
+//! first other node), so even empty data gives a playable scenario and mutations build on one.
+//! Pooled names are drawn from what the scenario declares (its node and ending ids, variables,
+//! flags), so links resolve and conditions name declared state often enough for multi-node
+//! scenarios to stay playable; free text and free numbers reach the edge cases (empty ids,
+//! duplicates, unknown names, out-of-range scores, NaN levels, huge numbers).
 
 use std::fmt::Write;
 
 use arbitrary::Arbitrary;
 
-const NODE_IDS: [&str; 6] = ["opening", "worry", "open", "guarded", "heard", "n5"];
-const ENDING_IDS: [&str; 3] = ["end_heard", "end_left", "end_referred"];
-/// The node every scenario opens with (unless `start` says otherwise) and its way out.
-const OPENING: &str = "opening";
-const OPENING_EXIT: &str = "end_heard";
+/// Node ids by position: the opening, then one for each node rendered (at most `MAX_NODES`).
+const NODE_IDS: [&str; 9] = [
+    "opening", "worry", "open", "guarded", "heard", "n5", "n6", "n7", "n8",
+];
+/// Ending ids by position: the opening's way out, then one for each ending rendered.
+const ENDING_IDS: [&str; 5] = ["end_heard", "end_left", "end_referred", "end_3", "end_4"];
+const BUILTIN_VARIABLES: [&str; 2] = ["trust", "distress"];
 const VARIABLE_NAMES: [&str; 4] = ["trust", "distress", "openness", "anger"];
+/// `trust` is a variable: declaring it as a flag too is a mistake the checks must catch.
 const FLAG_NAMES: [&str; 4] = ["felt_judged", "anger_heard", "referral_offered", "trust"];
 const SENTENCES: [&str; 4] = [
     "My manager says one more late and I'm out.",
@@ -44,14 +49,16 @@ const OUTCOMES: [&str; 4] = ["Engaged", "Referred", "Unresolved", "Disengaged"];
 const DIFFICULTIES: [&str; 3] = ["Introductory", "Intermediate", "Advanced"];
 
 /// Caps on how much of each list is rendered, so one input stays small and fast.
-const MAX_NODES: usize = 8;
+const MAX_NODES: usize = NODE_IDS.len() - 1;
+const MAX_ENDINGS: usize = ENDING_IDS.len() - 1;
 const MAX_CHOICES: usize = 5;
 const MAX_ITEMS: usize = 4;
 const MAX_CONDITION_DEPTH: usize = 5;
 
+/// A name: one the scenario declares (by index, wrapping) or any text at all.
 #[derive(Arbitrary, Debug)]
 pub enum Name {
-    Pooled(u8),
+    Declared(u8),
     Free(String),
 }
 
@@ -78,6 +85,7 @@ impl Number {
 
 #[derive(Arbitrary, Debug)]
 pub struct VariableSpec {
+    /// From `VARIABLE_NAMES` when `Declared`.
     pub name: Name,
     pub min: Number,
     pub max: Number,
@@ -117,9 +125,10 @@ pub enum Level {
 
 #[derive(Arbitrary, Debug)]
 pub struct ChoiceSpec {
+    /// From the node ids when `Declared` (choice ids may repeat node ids).
     pub id: Option<Name>,
     pub reply: Text,
-    /// Into the node ids then the ending ids, or free.
+    /// A node or an ending.
     pub next: Name,
     pub scores: [Option<Number>; 3],
     pub carkhuff: Option<Level>,
@@ -136,7 +145,8 @@ pub struct ChoiceSpec {
 #[derive(Arbitrary, Debug)]
 pub enum NodeSpec {
     Client {
-        id: Name,
+        /// The id for its position unless given (a `Declared` one may repeat another).
+        id: Option<Name>,
         emotion: Option<u8>,
         cue: Option<(u8, Text)>,
         says: Vec<Text>,
@@ -144,7 +154,7 @@ pub enum NodeSpec {
         choices: Vec<ChoiceSpec>,
     },
     Branch {
-        id: Name,
+        id: Option<Name>,
         rules: Vec<(ConditionSpec, Name)>,
         otherwise: Name,
     },
@@ -152,7 +162,7 @@ pub enum NodeSpec {
 
 #[derive(Arbitrary, Debug)]
 pub struct EndingSpec {
-    pub id: Name,
+    pub id: Option<Name>,
     pub title: Text,
     pub outcome: u8,
     pub text: Text,
@@ -169,10 +179,11 @@ pub struct ScenarioSpec {
     pub objectives: u8,
     pub bands: Option<(Number, Number)>,
     pub variables: Vec<VariableSpec>,
+    /// From `FLAG_NAMES` when `Declared`.
     pub flags: Vec<Name>,
     /// `opening` unless given.
     pub start: Option<Name>,
-    /// Offered at `opening` before its way out.
+    /// Offered at `opening` before its ways on.
     pub opening_choices: Vec<ChoiceSpec>,
     pub nodes: Vec<NodeSpec>,
     pub endings: Vec<EndingSpec>,
@@ -198,33 +209,21 @@ fn pick<'a>(pool: &[&'a str], i: u8) -> &'a str {
 }
 
 impl Name {
-    fn render(&self, pool: &[&str]) -> String {
+    /// The name itself: from `pool` when `Declared` (from `fallback` if `pool` is empty).
+    fn in_pool(&self, pool: &[String], fallback: &[&str]) -> String {
         match self {
-            Name::Pooled(i) => quoted(pick(pool, *i)),
-            Name::Free(s) => quoted(s),
-        }
-    }
-
-    /// A name inside condition text, which is not a RON string of its own.
-    fn bare(&self, pool: &[&str]) -> String {
-        match self {
-            Name::Pooled(i) => pick(pool, *i).to_owned(),
+            Name::Declared(i) if pool.is_empty() => pick(fallback, *i).to_owned(),
+            Name::Declared(i) => pool[usize::from(*i) % pool.len()].clone(),
             Name::Free(s) => s.clone(),
         }
     }
 
-    /// A link: a node id or an ending id.
-    fn target(&self) -> String {
-        match self {
-            Name::Pooled(i) => {
-                let i = usize::from(*i) % (NODE_IDS.len() + ENDING_IDS.len());
-                quoted(
-                    NODE_IDS
-                        .get(i)
-                        .unwrap_or_else(|| &ENDING_IDS[i - NODE_IDS.len()]),
-                )
-            }
-            Name::Free(s) => quoted(s),
+    /// A node's or an ending's own id: the one for its position unless given.
+    fn own_id(name: Option<&Name>, ids: &[&str], position: usize) -> String {
+        match name {
+            None => ids[position % ids.len()].to_owned(),
+            Some(Name::Declared(i)) => pick(ids, *i).to_owned(),
+            Some(Name::Free(s)) => s.clone(),
         }
     }
 }
@@ -238,15 +237,37 @@ impl Text {
     }
 }
 
+/// What the scenario declares, which `Name::Declared` picks from.
+struct Declared {
+    /// Node ids, then ending ids.
+    targets: Vec<String>,
+    variables: Vec<String>,
+    flags: Vec<String>,
+}
+
+impl Declared {
+    fn target(&self, name: &Name) -> String {
+        quoted(&name.in_pool(&self.targets, &NODE_IDS))
+    }
+
+    fn variable(&self, name: &Name) -> String {
+        name.in_pool(&self.variables, &VARIABLE_NAMES)
+    }
+
+    fn flag(&self, name: &Name) -> String {
+        name.in_pool(&self.flags, &FLAG_NAMES)
+    }
+}
+
 impl ConditionSpec {
-    fn render(&self, out: &mut String, depth: usize) {
+    fn render(&self, out: &mut String, declared: &Declared, depth: usize) {
         if depth > MAX_CONDITION_DEPTH {
             out.push_str("trust >= 1");
             return;
         }
-        let spelling = depth % 2 == 0;
+        let spelling = depth.is_multiple_of(2);
         match self {
-            ConditionSpec::Flag(name) => out.push_str(&name.bare(&FLAG_NAMES)),
+            ConditionSpec::Flag(name) => out.push_str(&declared.flag(name)),
             ConditionSpec::Compare(name, op, value) => {
                 let op = match op {
                     Comparison::Ge => ">=",
@@ -257,11 +278,11 @@ impl ConditionSpec {
                     Comparison::Ne => "!=",
                     Comparison::Typo(i) => pick(&["=>", "=<", "=", "=="], *i),
                 };
-                let _ = write!(out, "{} {op} {}", name.bare(&VARIABLE_NAMES), value.value());
+                let _ = write!(out, "{} {op} {}", declared.variable(name), value.value());
             }
             ConditionSpec::Not(inner) => {
                 out.push_str(if spelling { "not " } else { "!" });
-                inner.render(out, depth + 1);
+                inner.render(out, declared, depth + 1);
             }
             ConditionSpec::And(parts) | ConditionSpec::Or(parts) => {
                 let joiner = match (self, spelling) {
@@ -274,22 +295,23 @@ impl ConditionSpec {
                     if i > 0 {
                         out.push_str(joiner);
                     }
-                    part.render(out, depth + 1);
+                    part.render(out, declared, depth + 1);
                 }
             }
             ConditionSpec::Parenthesised(inner) => {
                 out.push('(');
-                inner.render(out, depth + 1);
+                inner.render(out, declared, depth + 1);
                 out.push(')');
             }
             ConditionSpec::Raw(text) => out.push_str(text),
         }
     }
 
-    fn text(&self) -> String {
+    /// The condition as a RON string literal.
+    fn literal(&self, declared: &Declared) -> String {
         let mut out = String::new();
-        self.render(&mut out, 0);
-        out
+        self.render(&mut out, declared, 0);
+        quoted(&out)
     }
 }
 
@@ -304,13 +326,18 @@ impl Level {
 }
 
 impl ChoiceSpec {
-    fn render(&self, out: &mut String) {
+    fn render(&self, out: &mut String, declared: &Declared) {
         out.push_str("                (\n");
         if let Some(id) = &self.id {
-            let _ = writeln!(out, "                    id: {},", id.render(&NODE_IDS));
+            let id = id.in_pool(&declared.targets, &NODE_IDS);
+            let _ = writeln!(out, "                    id: {},", quoted(&id));
         }
         let _ = writeln!(out, "                    reply: {},", self.reply.render());
-        let _ = writeln!(out, "                    next: {},", self.next.target());
+        let _ = writeln!(
+            out,
+            "                    next: {},",
+            declared.target(&self.next)
+        );
         let scores: Vec<String> = ["validating", "avoiding_assumptions", "reflecting"]
             .iter()
             .zip(&self.scores)
@@ -335,7 +362,9 @@ impl ChoiceSpec {
                 .change
                 .iter()
                 .take(MAX_ITEMS)
-                .map(|(name, delta)| format!("{}: {}", name.render(&VARIABLE_NAMES), delta.value()))
+                .map(|(name, delta)| {
+                    format!("{}: {}", quoted(&declared.variable(name)), delta.value())
+                })
                 .collect();
             let _ = writeln!(
                 out,
@@ -348,13 +377,13 @@ impl ChoiceSpec {
                 let flags: Vec<String> = flags
                     .iter()
                     .take(MAX_ITEMS)
-                    .map(|f| f.render(&FLAG_NAMES))
+                    .map(|f| quoted(&declared.flag(f)))
                     .collect();
                 let _ = writeln!(out, "                    {field}: [{}],", flags.join(", "));
             }
         }
         if let Some(when) = &self.when {
-            let _ = writeln!(out, "                    when: {},", quoted(&when.text()));
+            let _ = writeln!(out, "                    when: {},", when.literal(declared));
         }
         if let Some(feedback) = &self.feedback {
             let _ = writeln!(out, "                    feedback: {},", feedback.render());
@@ -367,28 +396,30 @@ impl ChoiceSpec {
 }
 
 impl NodeSpec {
-    fn render(&self, out: &mut String) {
+    fn id(&self) -> Option<&Name> {
+        match self {
+            NodeSpec::Client { id, .. } | NodeSpec::Branch { id, .. } => id.as_ref(),
+        }
+    }
+
+    fn render(&self, out: &mut String, id: &str, declared: &Declared) {
         match self {
             NodeSpec::Client {
-                id,
                 emotion,
                 cue,
                 says,
                 hint,
                 choices,
+                ..
             } => {
                 out.push_str("        Client(\n");
-                let _ = writeln!(out, "            id: {},", id.render(&NODE_IDS));
+                let _ = writeln!(out, "            id: {},", quoted(id));
                 if let Some(emotion) = emotion {
                     let _ = writeln!(out, "            emotion: {},", pick(&EMOTIONS, *emotion));
                 }
                 if let Some((kind, text)) = cue {
-                    let _ = writeln!(
-                        out,
-                        "            cue: {}({}),",
-                        pick(&CUES, *kind),
-                        text.render()
-                    );
+                    let kind = pick(&CUES, *kind);
+                    let _ = writeln!(out, "            cue: {kind}({}),", text.render());
                 }
                 let says: Vec<String> = says.iter().take(MAX_ITEMS).map(Text::render).collect();
                 let _ = writeln!(out, "            says: [{}],", says.join(", "));
@@ -397,31 +428,26 @@ impl NodeSpec {
                 }
                 out.push_str("            choices: [\n");
                 for choice in choices.iter().take(MAX_CHOICES) {
-                    choice.render(out);
+                    choice.render(out, declared);
                 }
                 out.push_str("            ],\n        ),\n");
             }
             NodeSpec::Branch {
-                id,
-                rules,
-                otherwise,
+                rules, otherwise, ..
             } => {
                 out.push_str("        Branch(\n");
-                let _ = writeln!(out, "            id: {},", id.render(&NODE_IDS));
+                let _ = writeln!(out, "            id: {},", quoted(id));
                 out.push_str("            rules: [\n");
                 for (when, next) in rules.iter().take(MAX_ITEMS) {
                     let _ = writeln!(
                         out,
                         "                (when: {}, next: {}),",
-                        quoted(&when.text()),
-                        next.target()
+                        when.literal(declared),
+                        declared.target(next)
                     );
                 }
-                let _ = writeln!(
-                    out,
-                    "            ],\n            otherwise: {},",
-                    otherwise.target()
-                );
+                let otherwise = declared.target(otherwise);
+                let _ = writeln!(out, "            ],\n            otherwise: {otherwise},");
                 out.push_str("        ),\n");
             }
         }
@@ -431,6 +457,38 @@ impl NodeSpec {
 impl ScenarioSpec {
     /// The scenario as RON text an author could have written.
     pub fn to_ron(&self) -> String {
+        let nodes: Vec<&NodeSpec> = self.nodes.iter().take(MAX_NODES).collect();
+        let endings: Vec<&EndingSpec> = self.endings.iter().take(MAX_ENDINGS).collect();
+        let variables: Vec<&VariableSpec> = self.variables.iter().take(MAX_ITEMS).collect();
+        let flags: Vec<String> = self
+            .flags
+            .iter()
+            .take(MAX_ITEMS)
+            .map(|f| f.in_pool(&[], &FLAG_NAMES))
+            .collect();
+        let node_ids: Vec<String> = std::iter::once(NODE_IDS[0].to_owned())
+            .chain((nodes.iter().enumerate()).map(|(i, n)| Name::own_id(n.id(), &NODE_IDS, i + 1)))
+            .collect();
+        let ending_ids: Vec<String> = std::iter::once(ENDING_IDS[0].to_owned())
+            .chain(
+                (endings.iter().enumerate())
+                    .map(|(i, e)| Name::own_id(e.id.as_ref(), &ENDING_IDS, i + 1)),
+            )
+            .collect();
+        let variable_names: Vec<String> = variables
+            .iter()
+            .map(|v| v.name.in_pool(&[], &VARIABLE_NAMES))
+            .collect();
+        let declared = Declared {
+            targets: node_ids.iter().chain(&ending_ids).cloned().collect(),
+            variables: BUILTIN_VARIABLES
+                .iter()
+                .map(|v| v.to_string())
+                .chain(variable_names.iter().cloned())
+                .collect(),
+            flags: flags.clone(),
+        };
+
         let mut out = String::with_capacity(4096);
         out.push_str("// Rendered by the scenario_structured fuzz target.\n(\n");
         let _ = writeln!(out, "    format: {},", self.other_format.unwrap_or(1));
@@ -467,11 +525,11 @@ impl ScenarioSpec {
             "    ),\n",
         ));
         out.push_str("    state: (\n        variables: [\n");
-        for v in self.variables.iter().take(MAX_ITEMS) {
+        for (v, name) in variables.iter().zip(&variable_names) {
             let _ = write!(
                 out,
                 "            (name: {}, min: {}, max: {}, start: {}",
-                v.name.render(&VARIABLE_NAMES),
+                quoted(name),
                 v.min.value(),
                 v.max.value(),
                 v.start.value()
@@ -481,12 +539,7 @@ impl ScenarioSpec {
             }
             out.push_str("),\n");
         }
-        let flags: Vec<String> = self
-            .flags
-            .iter()
-            .take(MAX_ITEMS)
-            .map(|f| f.render(&FLAG_NAMES))
-            .collect();
+        let flags: Vec<String> = flags.iter().map(|f| quoted(f)).collect();
         let _ = writeln!(
             out,
             "        ],\n        flags: [{}],\n    ),",
@@ -495,35 +548,44 @@ impl ScenarioSpec {
         let start = self
             .start
             .as_ref()
-            .map_or_else(|| quoted(OPENING), Name::target);
+            .map_or_else(|| quoted(NODE_IDS[0]), |s| declared.target(s));
         let _ = writeln!(out, "    start: {start},");
+
         out.push_str("    nodes: [\n        Client(\n");
-        let _ = writeln!(out, "            id: {},", quoted(OPENING));
+        let _ = writeln!(out, "            id: {},", quoted(NODE_IDS[0]));
         out.push_str("            says: [\"My manager says one more late and I'm out.\"],\n");
         out.push_str("            choices: [\n");
         for choice in self.opening_choices.iter().take(MAX_CHOICES) {
-            choice.render(&mut out);
+            choice.render(&mut out, &declared);
         }
         let _ = writeln!(
             out,
             "                (reply: \"You're worried.\", next: {}, feedback: \"A reflection.\"),",
-            quoted(OPENING_EXIT)
+            quoted(ENDING_IDS[0])
         );
-        out.push_str("            ],\n        ),\n");
-        for node in self.nodes.iter().take(MAX_NODES) {
-            node.render(&mut out);
+        if let Some(first) = node_ids.get(1) {
+            let _ = writeln!(
+                out,
+                "                (reply: \"Go on.\", next: {}, feedback: \"An invitation.\"),",
+                quoted(first)
+            );
         }
+        out.push_str("            ],\n        ),\n");
+        for (node, id) in nodes.iter().zip(&node_ids[1..]) {
+            node.render(&mut out, id, &declared);
+        }
+
         out.push_str("    ],\n    endings: [\n");
         let _ = writeln!(
             out,
             "        (id: {}, title: \"Heard\", outcome: Engaged, text: \"Sam talks.\", debrief: \"Reflecting helped.\"),",
-            quoted(OPENING_EXIT)
+            quoted(ENDING_IDS[0])
         );
-        for ending in self.endings.iter().take(MAX_ITEMS) {
+        for (ending, id) in endings.iter().zip(&ending_ids[1..]) {
             let _ = writeln!(
                 out,
                 "        (id: {}, title: {}, outcome: {}, text: {}, debrief: {}),",
-                ending.id.render(&ENDING_IDS),
+                quoted(id),
                 ending.title.render(),
                 pick(&OUTCOMES, ending.outcome),
                 ending.text.render(),

@@ -257,8 +257,13 @@ fn play_session(setup: Setup, scripted: bool, inputs: &mut dyn Iterator<Item = S
                     None => continue,
                 },
                 None => {
+                    let kept = if results_dir.is_some() {
+                        "the run is saved as abandoned"
+                    } else {
+                        "the run ends as abandoned (not saved)"
+                    };
                     eprintln!(
-                        "error: the scripted choices ran out before the session ended; the run is saved as abandoned"
+                        "error: the scripted choices ran out before the session ended; {kept}"
                     );
                     quit = true;
                     code = exit::PROBLEMS;

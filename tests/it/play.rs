@@ -436,6 +436,22 @@ fn bad_scripted_choices_are_reported_and_the_run_kept() {
     let output = play(SCENARIOS[0], "1", &["1".to_owned()], &dir, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("ran out before the session ended"));
+    assert!(stderr(&output).contains("the run is saved as abandoned"));
+    let unsaved = run(&[
+        "play",
+        SCENARIOS[0],
+        "--seed",
+        "1",
+        "--no-save",
+        "--choices",
+        "1",
+    ]);
+    assert_eq!(unsaved.status.code(), Some(1));
+    assert!(
+        stderr(&unsaved).contains("ends as abandoned (not saved)"),
+        "{}",
+        stderr(&unsaved)
+    );
 
     let broken = run(&[
         "play",

@@ -2,13 +2,13 @@
 //! resolve names to typed indices: a scenario without errors becomes a [`Playable`]. Every pass
 //! is linear in nodes + choices.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::assets::AssetCatalog;
 use crate::condition::{self, Condition, Satisfiability, StateNames};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::graph::{Edge, Graph, Vertex, Via};
 use crate::ids::{ChoiceId, NodeId};
 use crate::limits;
@@ -28,9 +28,10 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> Checked {
+/// Checks `scenario`, as parsed from `file`.
+pub fn check(scenario: Scenario, file: &SourceFile, assets: Option<&AssetCatalog>) -> Checked {
     let mut checker = Checker {
-        text,
+        text: &file.text,
         out: Vec::new(),
         suggestions_left: suggest::SUGGESTIONS_PER_FILE,
     };
@@ -50,18 +51,13 @@ pub fn check(scenario: Scenario, text: &str, assets: Option<&AssetCatalog>) -> C
         None
     } else {
         pending
-            .resolved(graph, variables, flags, text)
+            .resolved(graph, variables, flags, &file.text)
             .and_then(|resolved| Playable::assemble(scenario, resolved))
     };
     Checked {
         playable,
         diagnostics,
     }
-}
-
-pub fn content_hash(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 struct Checker<'t> {
@@ -151,7 +147,7 @@ impl Pending {
         graph: Graph,
         variables: Vec<Variable>,
         flags: Vec<Spanned<String>>,
-        text: &str,
+        text: &Arc<String>,
     ) -> Option<Resolved> {
         let mut nodes = Vec::with_capacity(self.nodes.len());
         for node in self.nodes {
@@ -194,7 +190,7 @@ impl Pending {
             variables,
             flags: flags.into_iter().map(|f| f.value).collect(),
             nodes,
-            content_hash: content_hash(text),
+            text: Arc::clone(text),
             graph,
         })
     }
@@ -208,6 +204,45 @@ struct Ids<'s> {
 impl<'s> Ids<'s> {
     fn names(&self) -> impl Iterator<Item = &str> {
         self.targets.keys().copied()
+    }
+}
+
+/// A choice id as the duplicate check compares it, borrowed from the scenario: an inferred id
+/// `<node id>.<position>` is its node's id and position, and an authored id of that form is
+/// split the same way, so two keys are equal exactly when the ids' texts are. (Making the
+/// inferred ids' text for the map would copy every one of them.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ChoiceKey<'s> {
+    stem: &'s str,
+    position: Option<u32>,
+}
+
+impl<'s> ChoiceKey<'s> {
+    fn authored(id: &'s str) -> Self {
+        if let Some((stem, digits)) = id.rsplit_once('.')
+            // Positions are written as `format!` writes them: digits only, no leading zero.
+            && !digits.starts_with('0')
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(position) = digits.parse()
+        {
+            return ChoiceKey {
+                stem,
+                position: Some(position),
+            };
+        }
+        ChoiceKey {
+            stem: id,
+            position: None,
+        }
+    }
+
+    /// The key of `<node>.<position + 1>`.
+    fn inferred(node: &'s str, position: usize) -> Self {
+        ChoiceKey {
+            stem: node,
+            // A 64 MiB file holds far fewer than 4 billion choices.
+            position: u32::try_from(position + 1).ok(),
+        }
     }
 }
 
@@ -244,6 +279,12 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// Whether `text` is empty or only spaces. Reads up to the first character that is not a space
+/// (`trim` would also read the end of every line of dialogue, and the text is not in the cache).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
@@ -266,11 +307,12 @@ impl<'t> Checker<'t> {
     }
 
     /// Reports `whose` holding more than `limit` `things` (at the first one over the limit).
+    /// `whose` is formatted only then: this runs for every node.
     fn at_most(
         &mut self,
         spans: impl ExactSizeIterator<Item = Span>,
         limit: usize,
-        whose: &str,
+        whose: std::fmt::Arguments,
         things: &str,
         help: &str,
     ) {
@@ -292,7 +334,7 @@ impl<'t> Checker<'t> {
     }
 
     fn non_empty(&mut self, text: &Spanned<String>, what: &str) {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             self.push(
                 Diagnostic::error(Code::EmptyText, format!("{what} is empty"), text.span)
                     .label("no text here")
@@ -318,7 +360,7 @@ impl<'t> Checker<'t> {
             );
         }
         let id = &s.id;
-        if id.value.0.trim().is_empty() {
+        if is_blank(&id.value.0) {
             self.push(
                 Diagnostic::error(Code::EmptyText, "the scenario id is empty", id.span)
                     .help("give the scenario a short stable id such as \"grief-first-session\""),
@@ -547,7 +589,7 @@ impl<'t> Checker<'t> {
             );
         let mut duplicates = Vec::new();
         for (id, span, target) in ids {
-            if id.trim().is_empty() {
+            if is_blank(id) {
                 duplicates.push(Diagnostic::error(Code::EmptyText, "this id is empty", span).help(
                     "give every node and ending a short id such as \"opening\" or \"asks-about-sleep\"",
                 ));
@@ -701,8 +743,10 @@ impl<'t> Checker<'t> {
         };
         let mut flags_ever_set = vec![false; flags.len()];
         let mut misspelt_set = false;
+        let mut choice_count = 0;
         for node in &s.nodes {
             if let Node::Client(n) = node {
+                choice_count += n.choices.len();
                 for c in &n.choices {
                     for f in &c.set {
                         match state.flags.get(f.as_str()) {
@@ -758,7 +802,7 @@ impl<'t> Checker<'t> {
             })
             .collect();
 
-        let mut choice_ids: HashMap<ChoiceId, (Span, bool)> = HashMap::new();
+        let mut choice_ids: HashMap<ChoiceKey, (Span, bool)> = HashMap::with_capacity(choice_count);
         for (position, node) in s.nodes.iter().enumerate() {
             match node {
                 Node::Client(n) => {
@@ -767,14 +811,14 @@ impl<'t> Checker<'t> {
                     self.at_most(
                         n.choices.iter().map(|c| c.reply.span),
                         limits::CHOICES_PER_NODE,
-                        &format!("the client node `{}`", n.id.value),
+                        format_args!("the client node `{}`", n.id.value),
                         "choices",
                         "a trainee weighs a handful of replies at a time: split the moment into two nodes, or keep the strongest and the most telling mistakes",
                     );
                     self.at_most(
                         n.says.iter().map(|l| l.span),
                         limits::WORDINGS_PER_NODE,
-                        &format!("the client node `{}`", n.id.value),
+                        format_args!("the client node `{}`", n.id.value),
                         "wordings of its line",
                         "a few wordings of the same line are enough to vary replays",
                     );
@@ -814,13 +858,16 @@ impl<'t> Checker<'t> {
                     }
                     let has_cue = n.cue.is_some();
                     for (position, choice) in n.choices.iter().enumerate() {
-                        let id = match &choice.id {
-                            Some(id) => id.value.clone(),
-                            None => ChoiceId(format!("{}.{}", n.id.value, position + 1)),
+                        let (id, key) = match &choice.id {
+                            Some(id) => (id.value.clone(), ChoiceKey::authored(id.as_str())),
+                            None => (
+                                ChoiceId(format!("{}.{}", n.id.value, position + 1)),
+                                ChoiceKey::inferred(n.id.as_str(), position),
+                            ),
                         };
                         let span = choice.id.as_ref().map_or(choice.reply.span, |i| i.span);
                         // Two inferred ids only collide when node ids do, which is reported already.
-                        if let Some(&(first, first_authored)) = choice_ids.get(&id)
+                        if let Some(&(first, first_authored)) = choice_ids.get(&key)
                             && (first_authored || choice.id.is_some())
                         {
                             self.push(
@@ -834,7 +881,7 @@ impl<'t> Checker<'t> {
                                 .help("choice ids without `id:` are `<node id>.<position>`: pick an id not of that form"),
                             );
                         } else {
-                            choice_ids.insert(id.clone(), (span, choice.id.is_some()));
+                            choice_ids.insert(key, (span, choice.id.is_some()));
                         }
                         choices.push(self.choice(choice, id, ids, &names, &state, has_cue));
                     }
@@ -845,7 +892,7 @@ impl<'t> Checker<'t> {
                     self.at_most(
                         b.rules.iter().map(|r| r.when.span),
                         limits::RULES_PER_BRANCH,
-                        &format!("the branch `{}`", b.id.value),
+                        format_args!("the branch `{}`", b.id.value),
                         "rules",
                         "split the decision over several branches, each leading to the next with `otherwise`",
                     );
@@ -913,9 +960,9 @@ impl<'t> Checker<'t> {
                 .help("Carkhuff levels run from 1.0 to 5.0 in half steps, e.g. 2.5"),
             );
         }
-        let mut seen = Vec::new();
-        for code in c.codes.miti.iter() {
-            if seen.contains(&code) {
+        let codes = &c.codes.miti.0;
+        for (i, code) in codes.iter().enumerate() {
+            if codes[..i].contains(code) {
                 self.push(
                     Diagnostic::error(
                         Code::BadCode,
@@ -925,7 +972,6 @@ impl<'t> Checker<'t> {
                     .help("list each code once, in the order the reply says them, e.g. `miti: [ComplexReflection, Question]`"),
                 );
             }
-            seen.push(code);
         }
         if c.codes.notices_cue && !node_has_cue {
             self.push(
@@ -937,7 +983,7 @@ impl<'t> Checker<'t> {
                 .help("add a `cue` to the node, or remove `notices_cue`"),
             );
         }
-        let mut effects = Vec::new();
+        let mut effects = Vec::with_capacity(c.change.len() + c.set.len() + c.clear.len());
         // Effects hold 16-bit indices: a name past that range is over the state-name limit,
         // an error already reported, so its effect is left out of a scenario that never plays.
         for (name, delta) in &c.change {
@@ -962,7 +1008,7 @@ impl<'t> Checker<'t> {
             }
         }
         let condition = c.when.as_ref().and_then(|w| self.condition(w, names));
-        if c.feedback.trim().is_empty() {
+        if is_blank(&c.feedback) {
             self.push(
                 Diagnostic::warning(Code::NoFeedback, "this choice has no feedback", c.reply.span)
                     .label("trainees choosing this learn nothing from it")
@@ -1109,7 +1155,11 @@ mod tests {
         // Declared `openness`, then the built-in `trust` and `distress`.
         let names: Vec<_> = p.variables().iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["openness", "trust", "distress"]);
-        assert_eq!(p.content_hash().len(), 64);
+        // The hash of the text as loaded, worked out when first asked for.
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(BASE.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(p.content_hash(), hex);
     }
 
     #[test]
@@ -1357,6 +1407,26 @@ mod tests {
             ["too-many"]
         );
         assert!(huge.playable.is_none());
+    }
+
+    #[test]
+    fn an_authored_choice_id_clashes_with_an_inferred_one_only_when_the_texts_are_equal() {
+        let with_id = |id: &str| {
+            let reply = "reply: \"You're worried this job is slipping away.\",";
+            BASE.replacen(reply, &format!("id: \"{id}\", {reply}"), 1)
+        };
+        // The second choice of `opening` is `opening.2`.
+        assert_eq!(codes(&with_id("opening.2")), ["duplicate-id"]);
+        for differs in [
+            "opening.02",
+            "opening.+2",
+            "opening.",
+            "opening",
+            "opening.2.1",
+            "open.2",
+        ] {
+            assert_eq!(codes(&with_id(differs)), Vec::<&str>::new(), "{differs}");
+        }
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! `atom := "(" expr ")" | flag | variable op integer`, `op := >= <= > < == !=`.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::ops::Range;
+
+use foldhash::{HashMap, HashMapExt};
 
 /// A resolved condition: variables and flags are indices into the scenario's state tables.
 #[derive(Debug, Clone, PartialEq)]
@@ -326,7 +327,12 @@ impl Parser {
 
     fn atom(&mut self) -> Result<Expr, ConditionError> {
         let at = self.here();
-        match self.tokens.get(self.pos).map(|(_, t)| t.clone()) {
+        // A name is moved out, not copied: each token is read once.
+        let token = self.tokens.get_mut(self.pos).map(|(_, t)| match t {
+            Token::Name(name) => Token::Name(std::mem::take(name)),
+            other => other.clone(),
+        });
+        match token {
             Some(Token::Open) => {
                 self.pos += 1;
                 let inner = self.any()?;

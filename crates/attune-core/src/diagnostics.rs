@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -297,27 +298,29 @@ impl Diagnostic {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
-    lines: LineIndex,
+    /// Shared, so that a [`crate::Playable`] made from it keeps it without a copy (it works out
+    /// its content hash from it, the first time that is asked for).
+    pub text: Arc<String>,
+    /// Built the first time a position is asked for: most files load with nothing to report.
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let lines = LineIndex::new(&text);
         SourceFile {
             path: path.into(),
-            text,
-            lines,
+            text: Arc::new(text),
+            lines: OnceLock::new(),
         }
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.line_index().line_col(&self.text, offset)
     }
 
     pub fn offset(&self, line: usize, col: usize) -> usize {
-        self.lines.offset(&self.text, line, col)
+        self.line_index().offset(&self.text, line, col)
     }
 
     pub fn path(&self) -> &Path {
@@ -325,7 +328,7 @@ impl SourceFile {
     }
 
     pub(crate) fn line_index(&self) -> &LineIndex {
-        &self.lines
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 

@@ -53,6 +53,13 @@ macro_rules! id_from_raw_ron {
             fn from_raw_ron(raw: &str) -> Result<Self, String> {
                 <String as crate::span::FromRawRon>::from_raw_ron(raw).map($name)
             }
+
+            fn read_fast<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<crate::span::Spanned<Self>, D::Error> {
+                let text = String::read_fast(deserializer)?;
+                Ok(crate::span::Spanned::new($name(text.value), text.span))
+            }
         }
     )*};
 }

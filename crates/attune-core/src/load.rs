@@ -11,7 +11,7 @@ use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::limits::{SCENARIO_FILE_BYTES, human_bytes};
 use crate::model::{Scenario, ron_options};
 use crate::playable::Playable;
-use crate::span::{Span, with_source};
+use crate::span::{Reading, Span, with_source};
 
 /// A scenario file after loading: the playable scenario if it has no errors, and everything
 /// found.
@@ -106,7 +106,7 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
     // A byte order mark at the start is not a mistake: the file is read without it, so lines and
     // columns are the ones an editor shows.
     let file = if file.text.starts_with(BOM) {
-        let mut text = file.text;
+        let mut text = Arc::unwrap_or_clone(file.text);
         text.drain(..BOM.len_utf8());
         SourceFile::new(file.path, text)
     } else {
@@ -114,7 +114,7 @@ pub fn load_source(file: SourceFile, assets: Option<&AssetCatalog>) -> Loaded {
     };
     match parse_ron(&file) {
         Ok(scenario) => {
-            let checked = check::check(scenario, &file.text, assets);
+            let checked = check::check(scenario, &file, assets);
             Loaded {
                 file,
                 playable: checked.playable.map(Arc::new),
@@ -177,10 +177,16 @@ fn parse_ron(file: &SourceFile) -> Result<Scenario, Option<SpannedError>> {
     if file.text.trim().is_empty() {
         return Err(None);
     }
-    with_source(&file.text, || {
-        ron_options().from_str::<Scenario>(&file.text)
-    })
-    .map_err(Some)
+    let read = |reading| {
+        with_source(&file.text, reading, || {
+            ron_options().from_str::<Scenario>(&file.text)
+        })
+    };
+    // A file is read the fast way; one with a mistake is read again the exact way, whose
+    // messages are the ones authors see (and so is one whose text the fast way cannot place).
+    read(Reading::Fast)
+        .or_else(|_| read(Reading::Exact))
+        .map_err(Some)
 }
 
 fn empty_file() -> Diagnostic {

@@ -1,7 +1,6 @@
 //! The scenario model: exactly what a `*.scenario.ron` file holds (see `docs/scenario-format.md`),
 //! nothing resolved and nothing cached. The checks turn it into a [`crate::Playable`].
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -20,12 +19,14 @@ pub struct Scenario {
     pub id: Spanned<ScenarioId>,
     pub title: Spanned<String>,
     pub summary: Spanned<String>,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub author: String,
     pub difficulty: Difficulty,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub minutes: u32,
     pub objectives: Vec<Spanned<String>>,
     /// Shown before the trainee starts, e.g. "bereavement", "suicidal thoughts".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::span::unspanned_texts")]
     pub content_notes: Vec<String>,
     #[serde(default)]
     pub intensity: Intensity,
@@ -36,6 +37,7 @@ pub struct Scenario {
     #[serde(default)]
     pub state: State,
     pub start: Spanned<NodeId>,
+    #[serde(deserialize_with = "fitted")]
     pub nodes: Vec<Node>,
     pub endings: Vec<Ending>,
 }
@@ -80,7 +82,9 @@ pub enum Intensity {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BandThresholds {
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub developing: u32,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub proficient: u32,
 }
 
@@ -97,7 +101,9 @@ impl Default for BandThresholds {
 #[serde(deny_unknown_fields)]
 pub struct Client {
     pub name: Spanned<String>,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub age: u32,
+    #[serde(deserialize_with = "crate::span::unspanned")]
     pub pronouns: String,
     /// What the trainee reads before starting: who the client is and why they came.
     pub briefing: Spanned<String>,
@@ -144,9 +150,29 @@ impl Variable {
 pub enum Node {
     /// The client speaks; the trainee answers with one of the choices. Shared, so a checked
     /// [`crate::Playable`] holds its client nodes directly, without a second lookup.
+    #[serde(deserialize_with = "shared")]
     Client(Arc<ClientNode>),
     /// No one speaks: the first rule whose condition holds decides where the session goes.
     Branch(BranchNode),
+}
+
+/// Reads a list and gives back the room it grew into but does not use. A list read from a file
+/// grows by doubling, and a node's three choices sit in room for four: a choice is about 350
+/// bytes, so at 100,000 nodes that is 30 MB held for nothing.
+fn fitted<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Vec<T>, D::Error> {
+    let mut list = Vec::<T>::deserialize(deserializer)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
+/// Reads a value straight into an `Arc`: serde's own reads it into a `Box` first and then
+/// moves it into a second allocation.
+fn shared<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Arc<T>, D::Error> {
+    T::deserialize(deserializer).map(Arc::new)
 }
 
 impl Node {
@@ -167,10 +193,12 @@ pub struct ClientNode {
     #[serde(default)]
     pub cue: Option<Cue>,
     /// One or more wordings of the same line; one is picked at random each time.
+    #[serde(deserialize_with = "fitted")]
     pub says: Vec<Spanned<String>>,
     /// Offered in practice mode when the trainee asks for a hint.
     #[serde(default)]
     pub hint: Option<Spanned<String>>,
+    #[serde(deserialize_with = "fitted")]
     pub choices: Vec<Choice>,
 }
 
@@ -251,7 +279,7 @@ pub struct Choice {
     pub codes: Codes,
     /// Changes to state variables, e.g. `{"trust": 1, "distress": -1}`; clamped to each range.
     #[serde(default)]
-    pub change: BTreeMap<Spanned<String>, Spanned<i32>>,
+    pub change: Changes,
     /// Flags this choice sets, e.g. `["felt_judged"]`.
     #[serde(default)]
     pub set: Vec<Spanned<String>>,
@@ -273,6 +301,76 @@ impl Choice {
     /// The sum of the per-skill scores: how strong the reply is overall.
     pub fn total(&self) -> i32 {
         self.scores.values().iter().sum()
+    }
+}
+
+/// A choice's changes to state variables, by name, in name order (a name written twice keeps
+/// the first name's place and the last value, as a map does). A list rather than a map: a
+/// choice changes one or two variables, and a `BTreeMap` node holds room for eleven.
+#[derive(Debug, Clone, Default)]
+pub struct Changes(Vec<(Spanned<String>, Spanned<i32>)>);
+
+type Change = (Spanned<String>, Spanned<i32>);
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Each variable's name and change, in name order.
+    pub fn iter(&self) -> <&Changes as IntoIterator>::IntoIter {
+        self.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Changes {
+    type Item = (&'a Spanned<String>, &'a Spanned<i32>);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Change>, fn(&'a Change) -> Self::Item>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(name, delta)| (name, delta))
+    }
+}
+
+impl<'de> Deserialize<'de> for Changes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChangesVisitor;
+        impl<'de> serde::de::Visitor<'de> for ChangesVisitor {
+            type Value = Changes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Changes, A::Error> {
+                let mut changes: Vec<Change> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(change) = map.next_entry()? {
+                    changes.push(change);
+                }
+                // Stable, so of two equal names the first written comes first and is kept, with
+                // the value written last.
+                changes.sort_by(|(a, _), (b, _)| a.cmp(b));
+                changes.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 = later.1.clone();
+                    }
+                    same
+                });
+                Ok(Changes(changes))
+            }
+        }
+        deserializer.deserialize_map(ChangesVisitor)
+    }
+}
+
+impl Serialize for Changes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
     }
 }
 
@@ -356,6 +454,7 @@ impl<'de> Deserialize<'de> for MitiCodes {
 #[serde(deny_unknown_fields)]
 pub struct BranchNode {
     pub id: Spanned<NodeId>,
+    #[serde(deserialize_with = "fitted")]
     pub rules: Vec<Rule>,
     pub otherwise: Spanned<NodeId>,
 }
@@ -411,5 +510,24 @@ impl Outcome {
             Outcome::Unresolved => "unresolved",
             Outcome::Disengaged => "disengaged",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_like_a_map() {
+        let text = r#"{"trust": 1, "openness": 2, "trust": -1}"#;
+        let changes: Changes = ron_options().from_str(text).unwrap();
+        let read: Vec<(&str, i32)> = changes
+            .iter()
+            .map(|(name, delta)| (name.as_str(), delta.value))
+            .collect();
+        // In name order; a name written twice has the value written last.
+        assert_eq!(read, [("openness", 2), ("trust", -1)]);
+        let empty: Changes = ron_options().from_str("{}").unwrap();
+        assert!(empty.is_empty());
     }
 }

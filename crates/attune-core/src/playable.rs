@@ -3,7 +3,9 @@
 //! Only [`crate::check`] makes one, and only for a scenario without errors, so the engine,
 //! scoring and views never meet an unresolved link. Immutable once made; share it in an `Arc`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use sha2::{Digest, Sha256};
 
 use crate::analysis::{self, Bounds};
 use crate::condition::Condition;
@@ -41,6 +43,12 @@ index_type! {
     EndingIx(u32);
     /// A choice of a client node (its position in the node's `choices`).
     ChoiceIx(u16);
+}
+
+/// Hex SHA-256 of a scenario's text.
+fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Where a choice, a branch rule or the start leads.
@@ -115,7 +123,10 @@ pub struct Playable {
     branches: Vec<BranchEntry>,
     /// Document order.
     nodes: Vec<NodeRef>,
-    content_hash: String,
+    /// The source text, and its hash once asked for: `attune check` never needs it, and on a
+    /// large file it takes a tenth as long as reading the file.
+    text: Arc<String>,
+    content_hash: OnceLock<String>,
     graph: Graph,
     bounds: Bounds,
 }
@@ -136,7 +147,8 @@ pub(crate) struct Resolved {
     pub variables: Vec<Variable>,
     pub flags: Vec<String>,
     pub nodes: Vec<NodeLinks>,
-    pub content_hash: String,
+    /// The text the scenario was read from.
+    pub text: Arc<String>,
     pub graph: Graph,
 }
 
@@ -188,7 +200,8 @@ impl Playable {
             clients,
             branches,
             nodes,
-            content_hash: resolved.content_hash,
+            text: resolved.text,
+            content_hash: OnceLock::new(),
             graph: resolved.graph,
             bounds: Bounds::HasLoop,
         };
@@ -228,7 +241,7 @@ impl Playable {
 
     /// Hex SHA-256 of the source text, so results can tell whether the scenario changed.
     pub fn content_hash(&self) -> &str {
-        &self.content_hash
+        self.content_hash.get_or_init(|| content_hash(&self.text))
     }
 
     pub fn graph(&self) -> &Graph {

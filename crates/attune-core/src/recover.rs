@@ -37,7 +37,7 @@ pub(crate) fn syntax_errors(
 ) -> Vec<Diagnostic> {
     let first_point = point(&file.text, first.span.start);
     let mut repaired = Repaired {
-        text: file.text.clone(),
+        text: file.text.as_str().to_owned(),
         edits: Vec::new(),
     };
     let mut budget = BUDGET_BYTES.saturating_sub(file.text.len());

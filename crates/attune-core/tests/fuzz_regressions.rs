@@ -119,6 +119,25 @@ fn a_text_running_past_a_syntax_error_does_not_stop_recovery() {
     check("text-runs-past-the-syntax-error");
 }
 
+/// `carkhuff: NaN` (and `inf`) are floats to RON: the level is a wrong code, said as such with
+/// its place, not a syntax error calling `NaN` "too large".
+#[test]
+fn a_carkhuff_level_that_is_not_a_number_is_a_wrong_code() {
+    for name in ["carkhuff-level-nan", "carkhuff-level-inf"] {
+        let path = regressions_dir().join(format!("{name}.scenario.ron"));
+        let loaded = load_and_render(&path);
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == attune_core::diagnostics::Severity::Error)
+            .map(|d| (d.code.as_str(), d.message.clone()))
+            .collect();
+        assert_eq!(errors.len(), 1, "{name}: {errors:?}");
+        assert_eq!(errors[0].0, "bad-code", "{name}: {errors:?}");
+        assert!(errors[0].1.contains("is not a level"), "{name}: {errors:?}");
+    }
+}
+
 #[test]
 fn replay_repeats_take_backs_where_they_were_made() {
     check("replay-after-two-take-backs");

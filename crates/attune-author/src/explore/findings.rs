@@ -811,7 +811,8 @@ impl Report<'_> {
             let span = declared.unwrap_or_else(|| {
                 p.choice(first_node, first_choice)
                     .change
-                    .keys()
+                    .iter()
+                    .map(|(k, _)| k)
                     .find(|k| k.value == *name)
                     .map_or(p.choice(first_node, first_choice).reply.span, |k| k.span)
             });
