@@ -168,8 +168,11 @@ pub fn parse_data<T: serde::de::DeserializeOwned>(
             )),
         ));
     }
-    with_source(&file.text, || ron_options().from_str::<T>(&file.text))
-        .map_err(|err| Box::new(syntax_diagnostic(file, &err)))
+    // Exercise files are small: read them the exact way, whose messages are the ones authors see.
+    with_source(&file.text, Reading::Exact, || {
+        ron_options().from_str::<T>(&file.text)
+    })
+    .map_err(|err| Box::new(syntax_diagnostic(file, &err)))
 }
 
 /// The typed parse; `Err(None)` for an empty file.
