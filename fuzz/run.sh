@@ -17,7 +17,7 @@ shift || true
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
-    targets=(scenario_bytes scenario_structured result_json condition_text)
+    targets=(scenario_bytes scenario_structured result_json condition_text exercise_bytes xapi_statement)
 fi
 
 # `-s none`: libFuzzer's coverage instrumentation only, which builds on stable; the sanitizers
