@@ -50,6 +50,7 @@ pub struct Client {
     retries: u32,
     first_backoff: Duration,
     batch: usize,
+    page: usize,
 }
 
 /// What a push did.
@@ -79,7 +80,8 @@ impl Client {
             agent,
             retries: 5,
             first_backoff: Duration::from_millis(500),
-            batch: 100,
+            batch: 500,
+            page: 500,
         }
     }
 
@@ -93,6 +95,12 @@ impl Client {
     /// Statements per request.
     pub fn with_batch(mut self, batch: usize) -> Client {
         self.batch = batch.max(1);
+        self
+    }
+
+    /// Statements asked for per page when reading (the LRS may send fewer).
+    pub fn with_page_size(mut self, page: usize) -> Client {
+        self.page = page.max(1);
         self
     }
 
@@ -227,7 +235,7 @@ impl Client {
     /// Every statement the LRS returns for the credentials, following `more` links.
     pub fn fetch_statements(&self) -> Result<Vec<Value>, LrsError> {
         let mut out = Vec::new();
-        let mut url = format!("{}?limit=500", self.statements_url());
+        let mut url = format!("{}?limit={}", self.statements_url(), self.page);
         let mut pages = 0;
         loop {
             pages += 1;
