@@ -380,3 +380,41 @@ impl Ledger {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ledger_keeps_only_whole_ids_and_grows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sent");
+        let id = "6f1e1c9e-5a52-5d8c-9d38-0c1f2b7e9a10";
+        // A crash while appending leaves a line cut short: it is not an id.
+        std::fs::write(&path, format!("{id}\n6f1e1c9e-5a52\n")).unwrap();
+        let mut ledger = Ledger::open(&path).unwrap();
+        assert_eq!(ledger.len(), 1);
+        assert!(ledger.contains(id));
+        let other = "0b6f3a7e-2f1d-5c4b-8e9a-1d2c3b4a5f6e";
+        ledger.record(&[other]).unwrap();
+        let reopened = Ledger::open(&path).unwrap();
+        assert!(reopened.contains(id) && reopened.contains(other));
+        assert_eq!(reopened.len(), 2);
+        assert!(
+            Ledger::open(&dir.path().join("none.sent"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn more_links_are_resolved_against_the_lrs_host() {
+        let client = Client::new("https://lrs.example.edu:8443/xAPI", None);
+        assert_eq!(client.endpoint(), "https://lrs.example.edu:8443/xAPI/");
+        assert_eq!(
+            client.resolve("/xAPI/statements?limit=5&search_after=x"),
+            "https://lrs.example.edu:8443/xAPI/statements?limit=5&search_after=x"
+        );
+        assert_eq!(client.resolve("http://other/more"), "http://other/more");
+    }
+}
