@@ -245,6 +245,13 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
         Duration::from_secs(60),
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    let gets = |ralph: &Ralph| {
+        std::fs::read_to_string(ralph.dir.join("ralph.log"))
+            .unwrap_or_default()
+            .matches("GET /xAPI/statements")
+            .count()
+    };
+    let gets_before = gets(&ralph);
     let out = output_within(
         attune()
             .args([
@@ -256,10 +263,16 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
                 "--password-file",
             ])
             .arg(ralph.dir.join("password"))
+            // Small pages, so the report follows `more` links.
+            .args(["--page-size", "40"])
             .args([exercise.to_str().unwrap(), "-o", from_lrs.to_str().unwrap()]),
         Duration::from_secs(60),
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        gets(&ralph) - gets_before >= statements / 40,
+        "the report did not follow the LRS's `more` links page by page"
+    );
     let without_source = |path: PathBuf| -> Vec<Vec<String>> {
         let mut reader = csv::Reader::from_path(path).unwrap();
         let source = reader
