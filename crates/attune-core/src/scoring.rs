@@ -105,6 +105,7 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicators {
     /// Carkhuff empathic understanding: mean level of the coded replies chosen.
+    #[serde(default, deserialize_with = "crate::results::finite")]
     pub carkhuff_mean: Option<f32>,
     pub carkhuff_coded: u32,
     pub carkhuff_at_least_3: u32,
@@ -113,9 +114,11 @@ pub struct Indicators {
     pub complex_reflections: u32,
     pub questions: u32,
     /// Reflections per question (MITI 4.2.1: fair 1.0, good 2.0). `None` without questions.
+    #[serde(default, deserialize_with = "crate::results::finite")]
     pub reflection_to_question: Option<f32>,
     pub reflection_to_question_level: Level,
     /// Complex reflections as a share of reflections (fair 40%, good 50%).
+    #[serde(default, deserialize_with = "crate::results::finite")]
     pub complex_share: Option<f32>,
     pub complex_share_level: Level,
     /// MI-adherent (affirm, seeking collaboration, emphasising autonomy) and non-adherent

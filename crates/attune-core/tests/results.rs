@@ -99,3 +99,29 @@ fn results_record_the_engine_version_and_old_files_read_as_version_1() {
     let old = results::parse(json.to_string().as_bytes()).unwrap();
     assert_eq!(old.engine, 1);
 }
+
+/// Found by fuzzing statements read back from an LRS: JSON has no infinity, so `1e39` (past the
+/// largest f32) read as an infinite ratio was saved again as `null` — the result changed on its way through. A number
+/// no run can have is a damaged file.
+#[test]
+fn a_result_with_a_number_too_large_for_its_field_is_damaged() {
+    let playable = shipped()[0].clone();
+    let session = Session::start(playable, Mode::Practice, 1);
+    let card = Scorecard::of(&session);
+    let now = SystemTime::now();
+    let result =
+        RunResult::from_session(&session, &card, TraineeId("t".into()), None, now, now, true);
+    let json = serde_json::to_string(&result).unwrap();
+    for field in ["reflection_to_question", "complex_share", "carkhuff_mean"] {
+        let key = format!("\"{field}\":");
+        let at = json.find(&key).unwrap() + key.len();
+        let end = at + json[at..].find([',', '}']).unwrap();
+        for number in ["1e39", "-1e39", "1e999"] {
+            let forged = format!("{}{number}{}", &json[..at], &json[end..]);
+            match results::parse(forged.as_bytes()) {
+                Err(results::ResultError::Damaged { .. }) => {}
+                other => panic!("{field} = {number}: {other:?}"),
+            }
+        }
+    }
+}
