@@ -878,7 +878,7 @@ mod tests {
             labels,
             [
                 "1. if trust <= 2",
-                "2. if relief_named and trust >= 7",
+                "2. if relief_named and trust >= 7 and risk_asked",
                 "3. if referral_offered and trust >= 4",
                 "4. if felt_dismissed and trust <= 4",
                 "otherwise"
