@@ -430,7 +430,7 @@ mod tests {
     fn an_ending_shows_its_outcome_and_who_leads_there() {
         let text = describe(&tom(), "end-referred", None).unwrap();
         assert!(text.contains("(outcome: referred)"), "{text}");
-        assert!(text.contains("`how-it-ends` (rule 3)"), "{text}");
+        assert!(text.contains("`how-it-ends` (rule 4)"), "{text}");
     }
 
     #[test]
