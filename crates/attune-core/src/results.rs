@@ -123,7 +123,7 @@ pub struct DecisionRecord {
     pub chosen: ChoiceId,
     /// The chosen reply's authored scores and codes, so reports need not reread the scenario.
     pub scores: BTreeMap<Skill, i32>,
-    #[serde(default, deserialize_with = "finite")]
+    #[serde(default, deserialize_with = "crate::scoring::finite")]
     pub carkhuff: Option<f32>,
     /// The reply's main (first) MITI code; `miti_also` holds any further ones.
     pub miti: Option<Miti>,
@@ -148,19 +148,6 @@ pub struct DecisionRecord {
 pub struct FinalState {
     pub variables: BTreeMap<String, i32>,
     pub flags: BTreeMap<String, bool>,
-}
-
-/// A fraction or level in a results file. JSON has no infinity, so one that reads as infinite
-/// (`1e999`) was not written by Attune, and would be saved back as `null`: the file is damaged.
-pub(crate) fn finite<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<f32>, D::Error> {
-    match Option::<f32>::deserialize(deserializer)? {
-        Some(x) if !x.is_finite() => Err(serde::de::Error::custom(
-            "a number too large for this field",
-        )),
-        other => Ok(other),
-    }
 }
 
 fn engine_version_1() -> u32 {

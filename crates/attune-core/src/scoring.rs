@@ -105,7 +105,7 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicators {
     /// Carkhuff empathic understanding: mean level of the coded replies chosen.
-    #[serde(default, deserialize_with = "crate::results::finite")]
+    #[serde(default, deserialize_with = "finite")]
     pub carkhuff_mean: Option<f32>,
     pub carkhuff_coded: u32,
     pub carkhuff_at_least_3: u32,
@@ -114,11 +114,11 @@ pub struct Indicators {
     pub complex_reflections: u32,
     pub questions: u32,
     /// Reflections per question (MITI 4.2.1: fair 1.0, good 2.0). `None` without questions.
-    #[serde(default, deserialize_with = "crate::results::finite")]
+    #[serde(default, deserialize_with = "finite")]
     pub reflection_to_question: Option<f32>,
     pub reflection_to_question_level: Level,
     /// Complex reflections as a share of reflections (fair 40%, good 50%).
-    #[serde(default, deserialize_with = "crate::results::finite")]
+    #[serde(default, deserialize_with = "finite")]
     pub complex_share: Option<f32>,
     pub complex_share_level: Level,
     /// MI-adherent (affirm, seeking collaboration, emphasising autonomy) and non-adherent
@@ -128,6 +128,19 @@ pub struct Indicators {
     /// Nonverbal cues noticed out of cues presented at the decisions faced.
     pub cues_presented: u32,
     pub cues_noticed: u32,
+}
+
+/// A fraction or level in a results file. JSON has no infinity, so one that reads as infinite
+/// (`1e999`) was not written by Attune, and would be saved back as `null`: the file is damaged.
+pub(crate) fn finite<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<f32>, D::Error> {
+    match Option::<f32>::deserialize(deserializer)? {
+        Some(x) if !x.is_finite() => Err(serde::de::Error::custom(
+            "a number too large for this field",
+        )),
+        other => Ok(other),
+    }
 }
 
 /// Published MITI 4.2.1 thresholds (fair, good).
