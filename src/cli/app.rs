@@ -20,6 +20,9 @@ pub struct Args {
     /// Where results are saved (default: your user data folder).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
+    /// Open in projector mode, for a facilitated group session (large text, the room's votes).
+    #[arg(long)]
+    projector: bool,
     /// Test and screenshot automation (builds with the `dev` feature only).
     #[cfg(feature = "dev")]
     #[command(flatten)]
@@ -61,6 +64,9 @@ pub fn run(args: Args) -> u8 {
         paths,
         display: Display::Window,
     });
+    if args.projector {
+        crate::app::class::projector::open_at_start(&mut app);
+    }
     #[cfg(feature = "dev")]
     args.script.install(&mut app);
     match app.run() {

@@ -69,6 +69,13 @@ fn draw_library(
                     ui.label(
                     "Each scenario is one conversation. Read the content notes before you start.",
                 );
+                    if ui
+                        .button("Projector mode: play one session with a whole room  ›")
+                        .on_hover_text("For a facilitator: large text, the room's votes at each reply, the feedback revealed after discussion, and a debrief.")
+                        .clicked()
+                    {
+                        actions.write(Action::OpenProjector);
+                    }
                     ui.add_space(12.0);
                     if let Some(error) = &library.folder_error {
                         ui.colored_label(ui.visuals().error_fg_color, error);

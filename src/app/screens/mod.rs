@@ -42,6 +42,8 @@ pub enum Screen {
     Briefing,
     Session,
     Debrief,
+    /// A facilitated group session (`class::projector`).
+    Projector,
 }
 
 impl Screen {
@@ -51,6 +53,7 @@ impl Screen {
             Screen::Briefing => "Briefing",
             Screen::Session => "Session",
             Screen::Debrief => "Debrief",
+            Screen::Projector => "Projector mode",
         }
     }
 }
@@ -82,6 +85,8 @@ pub enum Action {
         same_seed: bool,
     },
     ToLibrary,
+    /// Library → projector mode, for a room playing one session together.
+    OpenProjector,
 }
 
 /// What the trainee picked in the library: scenario, mode and seed.
