@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::window::{PrimaryWindow, WindowMode};
 use bevy::winit::WinitSettings;
 
 use super::class::projector::{ProjectorAction, ProjectorRun};
@@ -39,6 +40,9 @@ pub struct Script {
     /// Save a screenshot of the window once the path is played, then exit.
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
+    /// The window's size, e.g. `1920x1080` to see the app as a projector shows it.
+    #[arg(long, value_name = "WxH", value_parser = parse_window_size)]
+    window: Option<(u32, u32)>,
     /// For `benches/app.sh`: print when the first library frame is drawn, then exit.
     #[arg(long, hide = true)]
     report_startup: bool,
@@ -70,7 +74,26 @@ impl Script {
         if self.report_startup {
             app.insert_resource(ReportStartup);
         }
+        if let Some((width, height)) = self.window {
+            // After `Startup`, where projector mode asks for the full screen.
+            app.add_systems(
+                PostStartup,
+                move |mut windows: Query<&mut Window, With<PrimaryWindow>>| {
+                    for mut window in &mut windows {
+                        window.mode = WindowMode::Windowed;
+                        window.resolution.set(width as f32, height as f32);
+                    }
+                },
+            );
+        }
     }
+}
+
+fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
+    text.split_once('x')
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+        .filter(|&(w, h)| (320..=8192).contains(&w) && (240..=8192).contains(&h))
+        .ok_or_else(|| format!("`{text}` is not a window size such as 1920x1080"))
 }
 
 pub fn plugin(app: &mut App) {
@@ -189,22 +212,25 @@ fn projector_action(token: &str) -> Result<ProjectorAction, String> {
         "r" => ProjectorAction::Reveal,
         "n" => ProjectorAction::Next,
         "end" => ProjectorAction::End,
-        t if t.starts_with('p') => ProjectorAction::Decide {
-            votes: Vec::new(),
-            pick: Some(
-                t[1..]
-                    .parse()
-                    .map_err(|_| format!("`{t}` is not a pick such as p2"))?,
-            ),
-        },
-        t => ProjectorAction::Decide {
-            votes: t
-                .split('/')
-                .map(|n| n.trim().parse::<u32>())
-                .collect::<Result<_, _>>()
-                .map_err(|_| format!("`{t}` is not a count per reply such as 3/9/2/0"))?,
-            pick: None,
-        },
+        t => {
+            let bad = || {
+                format!("`{t}` is not a count per reply (3/9/2/0), a pick (p2) or both (5/2/5/0p3)")
+            };
+            let (counts, pick) = match t.split_once('p') {
+                Some((counts, pick)) => (counts, Some(pick.parse().map_err(|_| bad())?)),
+                None => (t, None),
+            };
+            let votes = if counts.is_empty() {
+                Vec::new()
+            } else {
+                counts
+                    .split('/')
+                    .map(|n| n.trim().parse::<u32>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| bad())?
+            };
+            ProjectorAction::Decide { votes, pick }
+        }
     })
 }
 

@@ -12,6 +12,8 @@ mod new;
 mod papercuts;
 mod play;
 mod play_from;
+#[cfg(feature = "app")]
+mod projector;
 mod replay_against;
 mod support;
 mod test_cmd;

@@ -18,6 +18,7 @@ use attune_core::ids::TraineeId;
 use attune_core::results::RunResult;
 use attune_core::scoring::Scorecard;
 use bevy::prelude::*;
+use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
 
 use self::room::{RoomChoice, group_votes, room_choice, unsettled_message};
 use crate::app::AppPaths;
@@ -43,11 +44,19 @@ pub(super) fn ui_plugin(app: &mut App) {
     app.add_plugins(draw::plugin);
 }
 
-/// Opens the app in projector mode (`attune app --projector`).
+/// Opens the app in projector mode (`attune app --projector`), filling the screen it is on.
 pub fn open_at_start(app: &mut App) {
-    app.add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
-        next.set(Screen::Projector);
-    });
+    app.add_systems(Startup, open_full_screen);
+}
+
+fn open_full_screen(
+    mut next: ResMut<NextState<Screen>>,
+    mut windows: Query<&mut Window, With<PrimaryWindow>>,
+) {
+    next.set(Screen::Projector);
+    for mut window in &mut windows {
+        window.mode = WindowMode::BorderlessFullscreen(MonitorSelection::Current);
+    }
 }
 
 /// Where a projector session stands.

@@ -263,7 +263,7 @@ pub fn pearls_prompts(
 
     let mut description = vec![
         format!(
-            "In a sentence or two: who is {client}, and what brought them here ({})?",
+            "In a sentence or two: who is {client}, and what brought this session about ({})?",
             lowercase_first(&scenario.client.presenting_concern.value)
         ),
         format!(

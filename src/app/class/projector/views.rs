@@ -9,7 +9,7 @@ use attune_core::scoring::{Scorecard, SkillScore};
 use attune_core::skills::Skill;
 use bevy_egui::egui;
 
-use super::room::{DebriefSection, miti_words, parse_votes, pearls_prompts};
+use super::room::{DebriefSection, Pearls, miti_words, parse_votes, pearls_prompts};
 use crate::app::widgets;
 
 /// Text sizes for a room: about 1/30 of the screen's height for body text, the size slide
@@ -284,13 +284,15 @@ pub fn voting_view(
                     ui.add(egui::Label::new(*reply).wrap());
                 },
             );
-            // Not focusable, so that Tab goes from one count to the next.
-            if ui
-                .add(egui::Button::new(PICK).sense(egui::Sense::CLICK))
-                .clicked()
-            {
-                pick = Some(i + 1);
-            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                // Not focusable, so that Tab goes from one count to the next.
+                if ui
+                    .add(egui::Button::new(PICK).sense(egui::Sense::CLICK))
+                    .clicked()
+                {
+                    pick = Some(i + 1);
+                }
+            });
         });
         ui.add_space(4.0);
     }
@@ -316,7 +318,7 @@ pub fn voting_view(
     let mut action = None;
     ui.horizontal(|ui| {
         let go = ui.add(egui::Button::new(
-            egui::RichText::new("Go with the most votes  ⏎").strong(),
+            egui::RichText::new("Go with the most votes  (Enter)").strong(),
         ));
         if let Ok(votes) = &votes
             && (go.clicked() || enter || pick.is_some())
@@ -395,7 +397,7 @@ pub fn tally_view(ui: &mut egui::Ui, tally: &RoomTally) {
         let text = if chosen {
             egui::RichText::new(format!("{}.  {reply}", i + 1)).strong()
         } else {
-            egui::RichText::new(format!("{}.  {reply}", i + 1)).weak()
+            egui::RichText::new(format!("{}.  {reply}", i + 1))
         };
         ui.add(egui::Label::new(text).wrap());
         ui.horizontal(|ui| {
@@ -490,7 +492,7 @@ pub enum RevealAction {
     End,
 }
 
-pub const REVEAL: &str = "Reveal the feedback  ⏎";
+pub const REVEAL: &str = "Reveal the feedback  (Enter)";
 pub const HIDDEN: &str = "The feedback, the codes and what the client thinks are hidden: discuss the room's reply first.";
 
 /// The feedback card, hidden (with a reveal button) or shown (with the next step). Enter does
@@ -503,12 +505,10 @@ pub fn reveal_view(ui: &mut egui::Ui, reveal: &Reveal, shown: bool) -> Option<Re
             ui.label(egui::RichText::new(HIDDEN).weak());
             return;
         }
-        ui.horizontal_wrapped(|ui| {
-            for &(skill, value) in &reveal.scores {
-                widgets::skill_change(ui, skill, value);
-                ui.add_space(8.0);
-            }
-        });
+        for &(skill, value) in &reveal.scores {
+            widgets::skill_change(ui, skill, value);
+        }
+        ui.add_space(4.0);
         ui.label(reveal.feedback);
         if !reveal.codes.is_empty() {
             ui.label(egui::RichText::new(format!("Codes: {}", reveal.codes)).small());
@@ -533,9 +533,9 @@ pub fn reveal_view(ui: &mut egui::Ui, reveal: &Reveal, shown: bool) -> Option<Re
     ui.horizontal(|ui| {
         if shown {
             let next = if reveal.last {
-                "To the debrief  ⏎"
+                "To the debrief  (Enter)"
             } else {
-                "Next decision  ⏎"
+                "Next decision  (Enter)"
             };
             if ui.button(egui::RichText::new(next).strong()).clicked() || enter {
                 action = Some(RevealAction::Next);
@@ -606,16 +606,6 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &GroupDebrief) -> bool {
     let mut done = false;
     ui.heading(format!("Debrief — {} with {}", d.title, d.group));
     ui.label(egui::RichText::new(&d.ending).strong());
-    ui.add_space(6.0);
-    egui::Grid::new("group-skills")
-        .num_columns(2)
-        .spacing([16.0, 8.0])
-        .show(ui, |ui| {
-            for skill in d.skills {
-                widgets::skill_bar(ui, skill);
-                ui.end_row();
-            }
-        });
     for (n, section) in d.sections.iter().enumerate() {
         ui.add_space(10.0);
         ui.label(
@@ -629,6 +619,20 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &GroupDebrief) -> bool {
                 ui.label("•");
                 ui.add(egui::Label::new(prompt.as_str()).wrap());
             });
+        }
+        // The scores come in the analysis, after the room's own reading: not before the
+        // reactions, which they would colour.
+        if section.phase == Pearls::Analysis {
+            ui.add_space(6.0);
+            egui::Grid::new("group-skills")
+                .num_columns(2)
+                .spacing([16.0, 8.0])
+                .show(ui, |ui| {
+                    for skill in d.skills {
+                        widgets::skill_bar(ui, skill);
+                        ui.end_row();
+                    }
+                });
         }
     }
     ui.add_space(10.0);
@@ -772,7 +776,7 @@ mod tests {
             }
             text_heights.push(
                 harness
-                    .get_by_label("Go with the most votes  ⏎")
+                    .get_by_label("Go with the most votes  (Enter)")
                     .rect()
                     .height(),
             );

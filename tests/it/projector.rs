@@ -1,0 +1,187 @@
+//! Projector mode, headless: the app's own logic driven by the facilitator's actions, from the
+//! library to a saved result that carries the room's votes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use attune::app::class::projector::{ProjectorAction, ProjectorPhase, ProjectorRun};
+use attune::app::screens::{Action, Screen};
+use attune_core::engine::Status;
+use attune_core::results::{self, RunStatus};
+use bevy::prelude::*;
+
+use crate::app::{headless_app, library_ready, scenario_dir, screen, send, shipped, update_until};
+use crate::support::scratch_dir;
+
+const GRIEF: &str = "grief-eleven-weeks.scenario.ron";
+
+fn room(app: &mut App, action: ProjectorAction) {
+    app.world_mut().write_message(action);
+    app.update();
+    app.update();
+}
+
+fn phase(app: &App) -> ProjectorPhase {
+    *app.world().resource::<State<ProjectorPhase>>().get()
+}
+
+fn run(app: &App) -> &ProjectorRun {
+    app.world().resource::<ProjectorRun>()
+}
+
+fn projector_app(name: &str) -> (App, std::path::PathBuf) {
+    let scenarios = scenario_dir(name, &[(GRIEF, shipped(GRIEF).leak() as &Path)]);
+    let results_dir = scratch_dir(&format!("{name}-results"));
+    let mut app = headless_app(&scenarios, &results_dir);
+    update_until(&mut app, "the library", library_ready);
+    send(&mut app, Action::OpenProjector);
+    assert_eq!(screen(&app), Screen::Projector);
+    assert_eq!(phase(&app), ProjectorPhase::Setup);
+    room(
+        &mut app,
+        ProjectorAction::Start {
+            file: GRIEF.into(),
+            group: "Tuesday seminar".into(),
+            seed: 1,
+            participants: Some(14),
+        },
+    );
+    assert_eq!(phase(&app), ProjectorPhase::Voting);
+    (app, results_dir)
+}
+
+#[test]
+fn votes_then_reveal_then_next_to_the_debrief_saves_the_room_votes() {
+    let (mut app, results_dir) = projector_app("projector-walk");
+
+    // Most votes win; the feedback waits for the reveal.
+    room(
+        &mut app,
+        ProjectorAction::Decide {
+            votes: vec![3, 9, 2, 0],
+            pick: None,
+        },
+    );
+    assert_eq!(phase(&app), ProjectorPhase::Discussing);
+    let first = run(&app).session.decisions()[0].clone();
+    assert_eq!(
+        first.choice, first.prompt.order[1],
+        "the reply with 9 votes"
+    );
+    room(&mut app, ProjectorAction::Next);
+    assert_eq!(
+        phase(&app),
+        ProjectorPhase::Discussing,
+        "no next before the reveal"
+    );
+    room(&mut app, ProjectorAction::Reveal);
+    assert_eq!(phase(&app), ProjectorPhase::Revealed);
+    room(&mut app, ProjectorAction::Next);
+    assert_eq!(phase(&app), ProjectorPhase::Voting);
+
+    // A tie waits for the facilitator's pick.
+    room(
+        &mut app,
+        ProjectorAction::Decide {
+            votes: vec![5, 2, 5, 0],
+            pick: None,
+        },
+    );
+    assert_eq!(phase(&app), ProjectorPhase::Voting);
+    let notice = run(&app).notice.clone().unwrap();
+    assert!(notice.contains("tie between replies 1 and 3"), "{notice}");
+    room(
+        &mut app,
+        ProjectorAction::Decide {
+            votes: vec![5, 2, 5, 0],
+            pick: Some(3),
+        },
+    );
+    assert_eq!(phase(&app), ProjectorPhase::Discussing);
+    let second = run(&app).session.decisions()[1].clone();
+    assert_eq!(second.choice, second.prompt.order[2]);
+
+    // Then the class's choice without counts, until the end.
+    let mut steps = 0;
+    while phase(&app) != ProjectorPhase::Debrief {
+        steps += 1;
+        assert!(steps < 100, "the session should end");
+        match phase(&app) {
+            ProjectorPhase::Discussing => room(&mut app, ProjectorAction::Reveal),
+            ProjectorPhase::Revealed => room(&mut app, ProjectorAction::Next),
+            ProjectorPhase::Voting => {
+                let offered = run(&app).session.offered().count();
+                room(
+                    &mut app,
+                    ProjectorAction::Decide {
+                        votes: vec![0; offered],
+                        pick: Some(1),
+                    },
+                );
+            }
+            other => panic!("unexpected phase {other:?}"),
+        }
+    }
+    let session = run(&app).session.clone();
+    assert!(matches!(session.status(), Status::Ended(_)));
+    let saved = run(&app)
+        .finished
+        .as_ref()
+        .unwrap()
+        .1
+        .clone()
+        .expect("saved");
+    assert!(saved.starts_with(&results_dir));
+
+    let result = results::load(&saved).unwrap();
+    assert_eq!(result.trainee.as_str(), "Tuesday seminar");
+    assert_eq!(result.status, RunStatus::Completed);
+    assert_eq!(result.seed, 1);
+    let group = result.group.expect("the room's votes are saved");
+    assert_eq!(group.participants, Some(14));
+    assert_eq!(group.decisions.len(), result.decisions.len());
+    for (votes, decision) in group.decisions.iter().zip(&result.decisions) {
+        assert_eq!(votes.node, decision.node);
+    }
+    let shown = &result.decisions[0].shown;
+    assert_eq!(
+        group.decisions[0].votes,
+        BTreeMap::from([
+            (shown[0].clone(), 3),
+            (shown[1].clone(), 9),
+            (shown[2].clone(), 2)
+        ])
+    );
+    assert_eq!(result.decisions[0].chosen, shown[1]);
+    assert_eq!(result.decisions[1].chosen, result.decisions[1].shown[2]);
+    assert!(group.decisions[2].votes.is_empty(), "picked without counts");
+
+    send(&mut app, Action::ToLibrary);
+    assert_eq!(screen(&app), Screen::Library);
+    assert_eq!(results::list(&results_dir).unwrap().len(), 1);
+}
+
+#[test]
+fn ending_early_saves_an_abandoned_run_with_the_votes_so_far() {
+    let (mut app, results_dir) = projector_app("projector-end");
+    // Leaving for the library mid-session is refused: the run would be lost.
+    send(&mut app, Action::ToLibrary);
+    assert_eq!(screen(&app), Screen::Projector);
+    room(
+        &mut app,
+        ProjectorAction::Decide {
+            votes: vec![1, 1, 6, 0],
+            pick: None,
+        },
+    );
+    room(&mut app, ProjectorAction::End);
+    assert_eq!(phase(&app), ProjectorPhase::Debrief);
+    let files = results::list(&results_dir).unwrap();
+    assert_eq!(files.len(), 1);
+    let result = results::load(&files[0]).unwrap();
+    assert_eq!(result.status, RunStatus::Abandoned);
+    assert_eq!(result.decisions.len(), 1);
+    let group = result.group.unwrap();
+    assert_eq!(group.decisions.len(), 1);
+    assert_eq!(group.decisions[0].votes.values().sum::<u32>(), 8);
+}
