@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use attune_class::exercise::{LoadedExercise, is_exercise_file, load_exercise};
 use attune_core::assets::AssetCatalog;
 use attune_core::{Loaded, load_file};
 
@@ -11,7 +12,7 @@ use super::scenario_file::{Collected, collect_files, nearest_assets, shown};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scenario files, or folders to search for `*.scenario.ron`.
+    /// Scenario or exercise (`*.exercise.ron`) files, or folders to search for `*.scenario.ron`.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Treat warnings as errors.
@@ -47,7 +48,18 @@ pub fn run(args: Args) -> u8 {
     };
 
     let mut reports = Vec::new();
+    let mut exercises = Vec::new();
     for (path, named) in &files {
+        if is_exercise_file(path) {
+            match load_exercise(path) {
+                Ok(loaded) => exercises.push(loaded),
+                Err(err) => {
+                    eprintln!("error: cannot read {}: {err}", shown(path));
+                    bad_argument = true;
+                }
+            }
+            continue;
+        }
         let found_assets;
         let assets = match &explicit_assets {
             Some(catalog) => Some(catalog),
@@ -68,13 +80,14 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    if reports.is_empty() && bad_argument {
+    if reports.is_empty() && exercises.is_empty() && bad_argument {
         return exit::USAGE;
     }
 
     let failed = |l: &Loaded| l.errors() > 0 || (args.strict && l.warnings() > 0);
-    let any_failed = reports.iter().any(failed);
-    let printed: Vec<FileReport> = reports
+    let exercise_failed = |l: &LoadedExercise| l.errors() > 0 || (args.strict && l.warnings() > 0);
+    let any_failed = reports.iter().any(failed) || exercises.iter().any(exercise_failed);
+    let mut printed: Vec<FileReport> = reports
         .iter()
         .map(|l| {
             let (nodes, endings) = l
@@ -96,6 +109,20 @@ pub fn run(args: Args) -> u8 {
             }
         })
         .collect();
+    printed.extend(exercises.iter().map(|l| {
+        let mut json = serde_json::Map::new();
+        json.insert(
+            "scenarios".into(),
+            l.exercise.as_ref().map(|e| e.scenarios.len()).into(),
+        );
+        FileReport {
+            file: &l.file,
+            diagnostics: &l.diagnostics,
+            ok: !exercise_failed(l),
+            summary: exercise_summary(l),
+            json,
+        }
+    }));
     report::print(&printed, args.format);
     if bad_argument {
         exit::USAGE
@@ -143,6 +170,30 @@ fn summary(loaded: &Loaded) -> String {
                 plural(warnings, "warning"),
             )
         }
+        None => format!(
+            "FAIL {}: {}, {}",
+            shown(&loaded.file.path),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
+    }
+}
+
+fn exercise_summary(loaded: &LoadedExercise) -> String {
+    let (errors, warnings) = (loaded.errors(), loaded.warnings());
+    match &loaded.exercise {
+        Some(e) => format!(
+            "{} {}: exercise, {}, {} mode, results in {}, {}",
+            if warnings == 0 { "ok  " } else { "warn" },
+            shown(&loaded.file.path),
+            plural(e.scenarios.len(), "scenario"),
+            match e.mode {
+                attune_core::engine::Mode::Practice => "practice",
+                attune_core::engine::Mode::Assessment => "assessment",
+            },
+            shown(&e.results),
+            plural(warnings, "warning"),
+        ),
         None => format!(
             "FAIL {}: {}, {}",
             shown(&loaded.file.path),

@@ -4,8 +4,11 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod class;
+mod class_report;
 mod graph;
 mod lint;
+mod lrs;
 mod new;
 mod play;
 mod replay;
@@ -38,8 +41,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check scenario files for mistakes and print what is wrong, where, and how to fix it.
+    /// Check scenario and exercise files for mistakes and print what is wrong, where, and how
+    /// to fix it.
     Check(check::Args),
+    /// Classroom tools: `attune class new NAME` writes an exercise file to start from.
+    Class(class::Args),
     /// Write a new scenario file to start from: a short, complete, commented example.
     New(new::Args),
     /// Look for teaching problems in scenarios: give-aways, decisions without a defensible
@@ -51,6 +57,11 @@ enum Command {
     Replay(replay::Args),
     /// Draw a scenario's map: Graphviz DOT, Mermaid or JSON.
     Graph(graph::Args),
+    /// The class report from results (folders, files) or an LRS: a summary, and with `-o OUT`
+    /// CSV, a self-contained HTML report with charts, and xAPI statements.
+    Report(class_report::Args),
+    /// Send results to a Learning Record Store (xAPI): `attune lrs push`.
+    Lrs(lrs::Args),
     /// Show one node, branch or ending in full: every wording, reply, condition and score.
     Show(show::Args),
     /// Try every path through scenarios, with their conditions, and report what never happens.
@@ -74,12 +85,15 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Class(args)) => class::run(args),
         Some(Command::New(args)) => new::run(args),
         Some(Command::Lint(args)) => lint::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Graph(args)) => graph::run(args),
         Some(Command::Show(args)) => show::run(args),
+        Some(Command::Report(args)) => class_report::run(args),
+        Some(Command::Lrs(args)) => lrs::run(args),
         Some(Command::Test(args)) => test::run(args),
         #[cfg(feature = "app")]
         Some(Command::App(args)) => app::run(args),

@@ -1,8 +1,11 @@
 //! `attune play SCENARIO`: a session in the terminal.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
+
+use attune_class::exercise::{Exercise, SeedPolicy, load_exercise};
 
 use attune_author::start_at;
 use attune_core::Playable;
@@ -10,7 +13,7 @@ use attune_core::debrief::{self, Debrief};
 use attune_core::engine::{Applied, Mode, Session, Status};
 use attune_core::ids::TraineeId;
 use attune_core::model::Cue;
-use attune_core::results::{self, RunResult};
+use attune_core::results::{self, ExerciseRef, RunResult};
 use attune_core::scoring::Scorecard;
 use attune_core::skills::Skill;
 use attune_core::text::{TerminalSafe, for_terminal, one_line};
@@ -21,16 +24,27 @@ use super::scenario_file::{default_results_dir, load_checked, results_save_folde
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file to play.
-    scenario: PathBuf,
+    #[arg(required_unless_present = "exercise")]
+    scenario: Option<PathBuf>,
+    /// Play an exercise (`*.exercise.ron`) as a trainee: its scenarios in order, with its mode,
+    /// seed, hints and attempts, saving each run into its results folder. Asks for your trainee
+    /// id unless --trainee gives it.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["scenario", "seed", "mode", "results", "no_save", "from"]
+    )]
+    exercise: Option<PathBuf>,
     /// Seed for the order of replies and the client's wording (random if not given).
     #[arg(long)]
     seed: Option<u64>,
     /// `practice`: feedback after every reply, take-backs and hints. `assessment`: feedback only at the end.
     #[arg(long, value_enum, default_value_t = ModeArg::Practice)]
     mode: ModeArg,
-    /// Your pseudonymous trainee id, saved with the result.
-    #[arg(long, default_value = "anonymous")]
-    trainee: String,
+    /// Your pseudonymous trainee id, saved with the result (default: `anonymous`; with
+    /// --exercise, asked for).
+    #[arg(long)]
+    trainee: Option<String>,
     /// Folder to save the result in (default: your user data folder).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
@@ -83,7 +97,14 @@ fn parse_input(token: &str) -> Option<Input> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let playable = match load_checked(&args.scenario) {
+    if let Some(exercise) = &args.exercise {
+        return run_exercise(exercise, &args);
+    }
+    let Some(scenario) = args.scenario.clone() else {
+        eprintln!("error: name a scenario file to play, or an exercise with --exercise FILE");
+        return exit::USAGE;
+    };
+    let playable = match load_checked(&scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -125,6 +146,56 @@ pub fn run(args: Args) -> u8 {
     let seed = args.seed.unwrap_or_else(random_seed);
     let scripted = args.choices.is_some();
     let mut inputs = args.choices.clone().unwrap_or_default().into_iter();
+    let setup = Setup {
+        playable,
+        scenario_path: &scenario,
+        mode,
+        seed,
+        trainee: args
+            .trainee
+            .clone()
+            .unwrap_or_else(|| "anonymous".to_owned()),
+        results_dir,
+        start,
+        hints: true,
+        exercise: None,
+    };
+    let code = play_session(setup, scripted, &mut inputs);
+    let unused = inputs.count();
+    if unused > 0 {
+        eprintln!("note: the session ended before the last {unused} scripted choice(s) were used");
+    }
+    code
+}
+
+/// One session to play, and where its result goes.
+struct Setup<'a> {
+    playable: Arc<Playable>,
+    scenario_path: &'a Path,
+    mode: Mode,
+    seed: u64,
+    trainee: String,
+    /// `None`: not saved (--no-save, or a run started part-way).
+    results_dir: Option<PathBuf>,
+    start: Option<(String, start_at::StartState)>,
+    /// Whether the trainee may ask for hints (an exercise can turn them off).
+    hints: bool,
+    exercise: Option<ExerciseRef>,
+}
+
+/// Plays one session in the terminal, prints the debrief and saves the result.
+fn play_session(setup: Setup, scripted: bool, inputs: &mut dyn Iterator<Item = String>) -> u8 {
+    let Setup {
+        playable,
+        scenario_path,
+        mode,
+        seed,
+        trainee,
+        results_dir,
+        start,
+        hints,
+        exercise,
+    } = setup;
 
     let stdout = std::io::stdout();
     // Everything printed passes through here: scenario text cannot control the terminal.
@@ -231,6 +302,10 @@ pub fn run(args: Args) -> u8 {
                 quit = true;
                 break;
             }
+            Input::Hint if !hints => {
+                let _ = writeln!(out, "  Hints are off in this exercise.");
+                continue;
+            }
             Input::Hint => {
                 match session.hint() {
                     Ok(Some(hint)) => {
@@ -287,10 +362,6 @@ pub fn run(args: Args) -> u8 {
         }
     }
 
-    let unused = inputs.count();
-    if unused > 0 {
-        eprintln!("note: the session ended before the last {unused} scripted choice(s) were used");
-    }
     // Scored once: the debrief and the saved result show the same card.
     let card = Scorecard::of(&session);
     if !quit || !session.decisions().is_empty() || scripted {
@@ -313,16 +384,181 @@ pub fn run(args: Args) -> u8 {
         }
         return code;
     };
-    let result = RunResult::from_session(
+    let mut result = RunResult::from_session(
         &session,
         &card,
-        TraineeId(args.trainee.clone()),
-        Some(args.scenario.display().to_string()),
+        TraineeId(trainee),
+        Some(scenario_path.display().to_string()),
         started_at,
         SystemTime::now(),
         quit,
     );
+    result.exercise = exercise;
     save(&results_dir, &result).max(code)
+}
+
+/// `attune play --exercise FILE`: the exercise's scenarios in order, as one trainee.
+fn run_exercise(path: &Path, args: &Args) -> u8 {
+    let loaded = match load_exercise(path) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!(
+                "error: cannot read {}: {err}",
+                one_line(&path.display().to_string())
+            );
+            return exit::USAGE;
+        }
+    };
+    let Some(exercise) = loaded.exercise else {
+        for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+            eprintln!(
+                "{}",
+                attune_core::diagnostics::render(
+                    &loaded.file,
+                    d,
+                    attune_core::diagnostics::Style::Human { color: false }
+                )
+            );
+        }
+        eprintln!(
+            "error: this exercise has {} error(s); ask your instructor, or run `attune check {}`",
+            loaded.errors(),
+            one_line(&path.display().to_string())
+        );
+        return exit::PROBLEMS;
+    };
+    if let Err(err) = results::ready_folder(&exercise.results) {
+        eprintln!(
+            "error: results cannot be saved in {}, the exercise's results folder: {err}\nhelp: ask your instructor to check the folder (a shared folder may not be mounted)",
+            one_line(&exercise.results.display().to_string())
+        );
+        return exit::USAGE;
+    }
+    {
+        let mut out = TerminalSafe(std::io::stdout().lock());
+        let _ = write_exercise(&mut out, &exercise);
+    }
+    let trainee = match &args.trainee {
+        Some(id) => id.clone(),
+        None => match ask_trainee_id() {
+            Some(id) => id,
+            None => {
+                eprintln!(
+                    "error: no trainee id given\nhelp: type the id your instructor gave you, or pass --trainee ID"
+                );
+                return exit::USAGE;
+            }
+        },
+    };
+    if let Err(why) = check_trainee_id(&trainee) {
+        eprintln!(
+            "error: `{}` cannot be a trainee id: {why}",
+            one_line(&trainee)
+        );
+        return exit::USAGE;
+    }
+    let scripted = args.choices.is_some();
+    let mut inputs = args.choices.clone().unwrap_or_default().into_iter();
+    let mut code = exit::OK;
+    for scenario in &exercise.scenarios {
+        let done = attempts_saved(&exercise, &trainee, scenario.id().as_str());
+        if let Some(allowed) = exercise.attempts
+            && done >= allowed
+        {
+            println!(
+                "\nYou have used all {allowed} attempt(s) at `{}`; it is skipped.",
+                scenario.playable.scenario().title.value
+            );
+            continue;
+        }
+        let setup = Setup {
+            playable: scenario.playable.clone(),
+            scenario_path: &scenario.path,
+            mode: exercise.mode,
+            seed: match exercise.seed {
+                SeedPolicy::Shared(seed) => seed,
+                SeedPolicy::PerTrainee => random_seed(),
+            },
+            trainee: trainee.clone(),
+            results_dir: Some(exercise.results.clone()),
+            start: None,
+            hints: exercise.hints,
+            exercise: Some(exercise.reference()),
+        };
+        code = code.max(play_session(setup, scripted, &mut inputs));
+    }
+    let unused = inputs.count();
+    if unused > 0 {
+        eprintln!("note: the exercise ended before the last {unused} scripted choice(s) were used");
+    }
+    code
+}
+
+/// The exercise as the trainee sees it before the first scenario.
+fn write_exercise(out: &mut impl Write, exercise: &Exercise) -> std::io::Result<()> {
+    writeln!(out, "Exercise: {}", exercise.title)?;
+    if !exercise.instructions.trim().is_empty() {
+        writeln!(out, "\n{}", debrief::wrap(&exercise.instructions, 78, ""))?;
+    }
+    writeln!(out, "\nScenarios:")?;
+    for (i, s) in exercise.scenarios.iter().enumerate() {
+        writeln!(out, "  {}. {}", i + 1, s.playable.scenario().title.value)?;
+    }
+    let mode = match exercise.mode {
+        Mode::Practice => "practice (feedback after every reply)",
+        Mode::Assessment => "assessment (feedback at the end)",
+    };
+    let hints = if exercise.hints { "allowed" } else { "off" };
+    let attempts = exercise
+        .attempts
+        .map_or("no limit".to_owned(), |n| n.to_string());
+    writeln!(
+        out,
+        "Mode: {mode}. Hints: {hints}. Attempts per scenario: {attempts}."
+    )?;
+    writeln!(out)
+}
+
+/// Asks for the trainee id on the terminal (or reads a line of piped input).
+fn ask_trainee_id() -> Option<String> {
+    eprint!("Your trainee id: ");
+    let _ = std::io::stderr().flush();
+    let mut line = Vec::new();
+    std::io::stdin().lock().read_until(b'\n', &mut line).ok()?;
+    let line = String::from_utf8_lossy(&line).trim().to_owned();
+    if !std::io::stdin().is_terminal() {
+        eprintln!("{}", one_line(&line));
+    }
+    (!line.is_empty()).then_some(line)
+}
+
+/// A trainee id is pseudonymous and short: one line, at most 64 characters.
+fn check_trainee_id(id: &str) -> Result<(), &'static str> {
+    if id.trim().is_empty() {
+        Err("it is empty")
+    } else if id.chars().count() > 64 {
+        Err("it is longer than 64 characters")
+    } else if id.chars().any(attune_core::text::is_control) {
+        Err("it contains control characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// How many runs of this scenario the trainee has saved for this exercise.
+fn attempts_saved(exercise: &Exercise, trainee: &str, scenario: &str) -> u32 {
+    let Ok(files) = results::list(&exercise.results) else {
+        return 0;
+    };
+    files
+        .iter()
+        .filter_map(|f| results::load(f).ok())
+        .filter(|r| {
+            r.trainee.as_str() == trainee
+                && r.scenario.id.as_str() == scenario
+                && r.exercise.as_ref().is_some_and(|e| e.id == exercise.id)
+        })
+        .count() as u32
 }
 
 /// Saves the finished run in `dir`, or if that fails (a full disk, a folder gone) in the user's

@@ -88,10 +88,17 @@ pub enum Code {
     UnreadVariable,
     /// A walk that made more moves than a session may.
     MoveLimit,
+    // Exercise files (`*.exercise.ron`, the attune-class crate).
+    /// A scenario an exercise names cannot be read.
+    UnknownScenario,
+    /// A scenario an exercise names has errors, so it cannot be played.
+    ScenarioHasErrors,
+    /// An exercise setting that cannot work (no attempts, an endpoint that is not a URL).
+    BadSetting,
 }
 
 impl Code {
-    pub const ALL: [Code; 51] = [
+    pub const ALL: [Code; 54] = [
         Code::Syntax,
         Code::PastedText,
         Code::NotText,
@@ -143,6 +150,9 @@ impl Code {
         Code::UnreadFlag,
         Code::UnreadVariable,
         Code::MoveLimit,
+        Code::UnknownScenario,
+        Code::ScenarioHasErrors,
+        Code::BadSetting,
     ];
 
     /// The stable kebab-case name printed as `error[code]`.
@@ -199,6 +209,9 @@ impl Code {
             Code::UnreadFlag => "unread-flag",
             Code::UnreadVariable => "unread-variable",
             Code::MoveLimit => "move-limit",
+            Code::UnknownScenario => "unknown-scenario",
+            Code::ScenarioHasErrors => "scenario-has-errors",
+            Code::BadSetting => "bad-setting",
         }
     }
 }

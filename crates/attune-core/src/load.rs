@@ -149,6 +149,29 @@ pub fn parse(file: &SourceFile) -> Result<Scenario, Box<Diagnostic>> {
     })
 }
 
+/// Reads another of Attune's RON data files (an exercise) with the scenario's syntax
+/// diagnostics: `what` names the kind of file in the message for an empty one, e.g. `exercise`.
+/// `Spanned` fields get their positions, as in a scenario.
+pub fn parse_data<T: serde::de::DeserializeOwned>(
+    file: &SourceFile,
+    what: &str,
+) -> Result<T, Box<Diagnostic>> {
+    if file.text.trim().is_empty() {
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::EmptyFile,
+                format!("this {what} file is empty"),
+                Span::default(),
+            )
+            .help(format!(
+                "`attune class new` writes a commented {what} file to start from"
+            )),
+        ));
+    }
+    with_source(&file.text, || ron_options().from_str::<T>(&file.text))
+        .map_err(|err| Box::new(syntax_diagnostic(file, &err)))
+}
+
 /// The typed parse; `Err(None)` for an empty file.
 fn parse_ron(file: &SourceFile) -> Result<Scenario, Option<SpannedError>> {
     if file.text.trim().is_empty() {

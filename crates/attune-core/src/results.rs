@@ -48,6 +48,17 @@ pub struct RunResult {
     /// room took, and these are how many in the room chose each reply at each decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupVotes>,
+    /// The exercise this run was played for (`attune play --exercise`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<ExerciseRef>,
+}
+
+/// Which exercise a run belongs to: its id (the file name without `.exercise.ron`) and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseRef {
+    pub id: String,
+    pub title: String,
 }
 
 /// What a room chose in a facilitated session, decision by decision.
@@ -250,6 +261,7 @@ impl RunResult {
             scores: card.skills.clone(),
             indicators: card.indicators.clone(),
             group: None,
+            exercise: None,
         }
     }
 
@@ -666,6 +678,7 @@ pub fn replay_exact(
     replayed.ended_at.clone_from(&result.ended_at);
     // A room's votes are what the facilitator typed in; nothing in the run reproduces them.
     replayed.group.clone_from(&result.group);
+    replayed.exercise.clone_from(&result.exercise);
     // Results saved before skill scores counted their decisions read 0 there, and gave a band
     // on fewer decisions: compare those on everything else.
     for (new, old) in replayed.scores.iter_mut().zip(&result.scores) {
