@@ -23,6 +23,9 @@ pub struct Args {
     /// Open in projector mode, for a facilitated group session (large text, the room's votes).
     #[arg(long)]
     projector: bool,
+    /// Open the instructor view of this results folder: the class report as charts and tables.
+    #[arg(long, value_name = "DIR", conflicts_with = "projector")]
+    instructor: Option<PathBuf>,
     /// Test and screenshot automation (builds with the `dev` feature only).
     #[cfg(feature = "dev")]
     #[command(flatten)]
@@ -66,6 +69,9 @@ pub fn run(args: Args) -> u8 {
     });
     if args.projector {
         crate::app::class::projector::open_at_start(&mut app);
+    }
+    if let Some(folder) = args.instructor.clone() {
+        crate::app::class::instructor::open_at_start(&mut app, folder);
     }
     #[cfg(feature = "dev")]
     args.script.install(&mut app);

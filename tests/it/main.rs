@@ -4,6 +4,8 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+#[cfg(feature = "app")]
+mod class_app;
 mod docs;
 mod graph;
 mod hardening;
@@ -12,8 +14,6 @@ mod new;
 mod papercuts;
 mod play;
 mod play_from;
-#[cfg(feature = "app")]
-mod projector;
 mod replay_against;
 mod support;
 mod test_cmd;

@@ -76,6 +76,12 @@ fn draw_library(
                     {
                         actions.write(Action::OpenProjector);
                     }
+                    if ui
+                        .button("Instructor view: a class's results as charts and tables  ›")
+                        .clicked()
+                    {
+                        actions.write(Action::OpenInstructor);
+                    }
                     ui.add_space(12.0);
                     if let Some(error) = &library.folder_error {
                         ui.colored_label(ui.visuals().error_fg_color, error);

@@ -44,6 +44,8 @@ pub enum Screen {
     Debrief,
     /// A facilitated group session (`class::projector`).
     Projector,
+    /// A class's results as charts and tables (`class::instructor`).
+    Instructor,
 }
 
 impl Screen {
@@ -54,6 +56,7 @@ impl Screen {
             Screen::Session => "Session",
             Screen::Debrief => "Debrief",
             Screen::Projector => "Projector mode",
+            Screen::Instructor => "Instructor view",
         }
     }
 }
@@ -87,6 +90,8 @@ pub enum Action {
     ToLibrary,
     /// Library → projector mode, for a room playing one session together.
     OpenProjector,
+    /// Library → the instructor view of a results folder.
+    OpenInstructor,
 }
 
 /// What the trainee picked in the library: scenario, mode and seed.

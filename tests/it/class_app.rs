@@ -1,9 +1,13 @@
-//! Projector mode, headless: the app's own logic driven by the facilitator's actions, from the
-//! library to a saved result that carries the room's votes.
+//! The classroom in the app, headless: projector mode driven by the facilitator's actions, from
+//! the library to a saved result that carries the room's votes; and the instructor view of a
+//! folder of real results (`attune play` runs and a room's run), down to the HTML it writes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use attune::app::class::instructor::{
+    HTML_FILE, InstructorAction, InstructorProblem, InstructorReport,
+};
 use attune::app::class::projector::{ProjectorAction, ProjectorPhase, ProjectorRun};
 use attune::app::screens::{Action, Screen};
 use attune_core::engine::Status;
@@ -11,7 +15,7 @@ use attune_core::results::{self, RunStatus};
 use bevy::prelude::*;
 
 use crate::app::{headless_app, library_ready, scenario_dir, screen, send, shipped, update_until};
-use crate::support::scratch_dir;
+use crate::support::{attune, scratch_dir};
 
 const GRIEF: &str = "grief-eleven-weeks.scenario.ron";
 
@@ -184,4 +188,110 @@ fn ending_early_saves_an_abandoned_run_with_the_votes_so_far() {
     let group = result.group.unwrap();
     assert_eq!(group.decisions.len(), 1);
     assert_eq!(group.decisions[0].votes.values().sum::<u32>(), 8);
+}
+
+/// Plays the grief scenario as `trainee`, always taking the reply at `position`.
+fn play_into(results_dir: &Path, trainee: &str, position: usize) {
+    let choices = vec![position.to_string(); 12].join(",");
+    let output = attune()
+        .args([
+            "play",
+            "scenarios/grief-eleven-weeks.scenario.ron",
+            "--seed",
+            "1",
+        ])
+        .args(["--trainee", trainee, "--choices", &choices])
+        .arg("--results")
+        .arg(results_dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_instructor_view_reports_a_folder_with_a_room_run_and_writes_the_html() {
+    // A room's run: 14 voted at the first decision, 9 of them for the second reply.
+    let (mut app, results_dir) = projector_app("instructor-walk");
+    room(
+        &mut app,
+        ProjectorAction::Decide {
+            votes: vec![3, 9, 2, 0],
+            pick: None,
+        },
+    );
+    room(&mut app, ProjectorAction::End);
+    send(&mut app, Action::ToLibrary);
+    let room_run = results::load(&results::list(&results_dir).unwrap()[0]).unwrap();
+    let room_node = room_run.decisions[0].node.clone();
+    let room_reply = room_run.decisions[0].chosen.clone();
+    for (trainee, position) in [("T-01", 1), ("T-02", 2), ("T-03", 4)] {
+        play_into(&results_dir, trainee, position);
+    }
+    std::fs::write(results_dir.join("notes.json"), "{\"not\": \"a result\"}").unwrap();
+
+    send(&mut app, Action::OpenInstructor);
+    assert_eq!(screen(&app), Screen::Instructor);
+    app.world_mut().write_message(InstructorAction::Open {
+        folder: results_dir.clone(),
+    });
+    app.update();
+    app.update();
+    let shown = app.world().resource::<InstructorReport>();
+    let report = &shown.report;
+    assert_eq!(report.runs.len(), 4);
+    assert_eq!(report.trainees.len(), 4, "three trainees and the room");
+    assert!(report.includes_group_votes);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.source.ends_with("notes.json"))
+    );
+    let first = report
+        .decisions
+        .iter()
+        .find(|d| d.node == room_node)
+        .expect("the first decision is in where the class went");
+    assert_eq!(
+        first.reached,
+        14 + 3,
+        "the room's 14 votes and three trainees"
+    );
+    let room_share = first
+        .replies
+        .iter()
+        .find(|r| r.choice == room_reply)
+        .unwrap();
+    assert!(room_share.chosen >= 9, "{room_share:?}");
+
+    app.world_mut().write_message(InstructorAction::WriteHtml);
+    app.update();
+    let written = app.world().resource::<InstructorReport>().written.clone();
+    let path = written.expect("written").expect("no error");
+    assert_eq!(path, results_dir.join(HTML_FILE));
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<svg") && html.contains("T-03") && html.contains("Tuesday seminar"));
+
+    // A folder that is not there is said so, and the report shown stays.
+    app.world_mut().write_message(InstructorAction::Open {
+        folder: results_dir.join("missing"),
+    });
+    app.update();
+    let problem = app
+        .world()
+        .resource::<InstructorProblem>()
+        .0
+        .clone()
+        .unwrap();
+    assert!(problem.contains("is not a folder"), "{problem}");
+    assert_eq!(
+        app.world().resource::<InstructorReport>().report.runs.len(),
+        4
+    );
+    send(&mut app, Action::ToLibrary);
+    assert_eq!(screen(&app), Screen::Library);
 }
