@@ -98,16 +98,16 @@ fn new(args: NewArgs) -> u8 {
         }
     }
     let file = shown(&path);
-    println!("Wrote {file}: an exercise with one scenario; its comments explain every setting.");
-    println!();
-    println!("  Check it:                 attune check {file}");
-    println!("  Trainees play it with:    attune play --exercise {file}");
-    println!(
+    outln!("Wrote {file}: an exercise with one scenario; its comments explain every setting.");
+    outln!();
+    outln!("  Check it:                 attune check {file}");
+    outln!("  Trainees play it with:    attune play --exercise {file}");
+    outln!(
         "  Then the class report:    attune report {} -o report",
         shown(&args.dir.join("results"))
     );
-    println!();
-    println!("docs/classroom.md explains exercises, reports and sending results to an LRS.");
+    outln!();
+    outln!("docs/classroom.md explains exercises, reports and sending results to an LRS.");
     exit::OK
 }
 

@@ -92,9 +92,9 @@ pub fn run(args: Args) -> u8 {
         }
         match write_files(&report, out, &base) {
             Ok(written) => {
-                println!();
+                outln!();
                 for file in written {
-                    println!("Wrote {}", shown(&file));
+                    outln!("Wrote {}", shown(&file));
                 }
             }
             Err(err) => {
@@ -155,15 +155,15 @@ fn write_files(report: &ClassReport, out: &Path, base: &str) -> std::io::Result<
         .collect();
     put(
         "statements.json",
-        serde_json::to_vec_pretty(&statements).map_err(std::io::Error::other)?,
+        serde_json::to_vec(&statements).map_err(std::io::Error::other)?,
     )?;
     Ok(written)
 }
 
 fn print_summary(report: &ClassReport) {
     let trainees = report.trainees.len();
-    println!("{}", one_line(&report.title));
-    println!(
+    outln!("{}", one_line(&report.title));
+    outln!(
         "{} by {}; {} reached an ending{}",
         plural(report.runs.len(), "run"),
         plural(trainees, "trainee"),
@@ -175,9 +175,9 @@ fn print_summary(report: &ClassReport) {
         }
     );
     if !report.problems.is_empty() {
-        println!();
+        outln!();
         for p in &report.problems {
-            println!(
+            outln!(
                 "{} {}: {}",
                 if p.included { "flagged" } else { "skipped" },
                 one_line(&p.source),
@@ -188,12 +188,12 @@ fn print_summary(report: &ClassReport) {
     if report.runs.is_empty() {
         return;
     }
-    println!("\nSkills (over the runs that assessed each):");
+    outln!("\nSkills (over the runs that assessed each):");
     for s in &report.skills {
         let mean = s
             .mean_percent
             .map_or("–".to_owned(), |m| format!("{m:.0}%"));
-        println!(
+        outln!(
             "  {:<22} mean {mean:>4}  emerging {:>3}  developing {:>3}  proficient {:>3}",
             s.skill.label(),
             s.emerging,
@@ -211,7 +211,7 @@ fn print_summary(report: &ClassReport) {
         })
         .min_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((d, share)) = hardest {
-        println!(
+        outln!(
             "\nHardest decision: `{}` in {}: {:.0}% of {} chose the best reply.",
             one_line(d.node.as_str()),
             one_line(&d.scenario_title),
@@ -220,9 +220,9 @@ fn print_summary(report: &ClassReport) {
         );
     }
     if !report.pitfalls.is_empty() {
-        println!("\nCommonest pitfalls:");
+        outln!("\nCommonest pitfalls:");
         for p in report.pitfalls.iter().take(3) {
-            println!(
+            outln!(
                 "  {:>3}× `{}` ({:.0}% of those who got there): {}",
                 p.chosen,
                 one_line(p.choice.as_str()),

@@ -88,7 +88,7 @@ struct PushArgs {
     #[arg(long, value_name = "IRI")]
     activity_base: Option<String>,
     /// Statements per request.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 500, value_name = "N")]
     batch: usize,
     /// How often a failed request is tried again (waiting 0.5 s, then twice as long each time).
     #[arg(long, default_value_t = 5, value_name = "N")]
@@ -195,7 +195,7 @@ fn push(args: PushArgs) -> u8 {
     let client = Client::new(&endpoint, credentials)
         .with_batch(args.batch)
         .with_retries(args.retries, Duration::from_millis(500));
-    println!(
+    outln!(
         "Sending {} ({}) from {} to {}",
         plural(statements.len(), "statement"),
         plural(inputs.runs.len(), "run"),
@@ -204,7 +204,7 @@ fn push(args: PushArgs) -> u8 {
     );
     match client.push(&statements, &mut ledger) {
         Ok(pushed) => {
-            println!(
+            outln!(
                 "Done: {} acknowledged by the LRS, {} sent before (ledger {}).",
                 plural(pushed.acknowledged, "statement"),
                 pushed.already_sent,

@@ -1,6 +1,15 @@
 //! Subcommands. To add one: a module here with an `Args` struct and a `run` function, a variant
 //! in [`Command`], and its arm in [`run`].
 
+/// `println!` that ends quietly on a closed pipe (`attune report DIR | head`) instead of
+/// panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[cfg(feature = "app")]
 mod app;
 mod check;

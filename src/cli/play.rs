@@ -465,7 +465,7 @@ fn run_exercise(path: &Path, args: &Args) -> u8 {
         if let Some(allowed) = exercise.attempts
             && done >= allowed
         {
-            println!(
+            outln!(
                 "\nYou have used all {allowed} attempt(s) at `{}`; it is skipped.",
                 scenario.playable.scenario().title.value
             );

@@ -4,12 +4,16 @@
 #[cfg(feature = "app")]
 mod app;
 mod check;
+mod class;
 #[cfg(feature = "app")]
 mod class_app;
 mod docs;
 mod graph;
 mod hardening;
 mod lint;
+// Starts a Ralph LRS with Unix process groups.
+#[cfg(unix)]
+mod lrs;
 mod new;
 mod papercuts;
 mod play;

@@ -44,6 +44,7 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .up { color: var(--best); } .down { color: var(--poor); }
 .feedback { color:#334155; }
 .problems li { margin: 4px 0; }
+td.when { white-space: nowrap; }
 code { font-size: 12px; background:#eef1f5; padding:1px 4px; border-radius:3px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media print { body { background:#fff; } .panel, .decision, .card { border-color:#bbb; } }
@@ -83,18 +84,18 @@ fn page(report: &ClassReport) -> Markup {
                 @if !report.problems.is_empty() {
                     (problems(report))
                 }
-                h2 { "Skills across the class" }
-                p.lead { "Each run's score on a skill is where its points lie between the worst (0%) and best (100%) replies it was offered. Bars show how many runs fall in each tenth; the strip shows the bands." }
+                h2 #skills { "Skills across the class" }
+                p.lead { "Each run's score on a skill is where its points lie between the worst (0%) and best (100%) replies it was offered. Bars show how many runs fall in each tenth; the strip below shows how many runs reached each band (the scenario's thresholds)." }
                 div.skills {
                     @for s in &report.skills { (skill_panel(s)) }
                 }
-                h2 { "Where the class went" }
+                h2 #where { "Where the class went" }
                 p.lead { "At each decision, the share of the class that chose each reply (their first reply, before any take-back). "
                     span style="color:var(--best)" { "Green" } " is the best-scoring reply, "
                     span style="color:var(--poor)" { "red" } " a reply that scored below zero overall." }
                 @if report.decisions.is_empty() { p { "No decisions recorded yet." } }
                 @for d in &report.decisions { (decision(d)) }
-                h2 { "Commonest pitfalls" }
+                h2 #pitfalls { "Commonest pitfalls" }
                 @if report.pitfalls.is_empty() {
                     p { "No reply that scored below zero was chosen." }
                 } @else {
@@ -111,7 +112,7 @@ fn page(report: &ClassReport) -> Markup {
                         }
                     }
                 }
-                h2 { "Trainees" }
+                h2 #trainees { "Trainees" }
                 p.lead { "Each trainee's latest run of each scenario (the mean over scenarios)." }
                 table {
                     thead { tr {
@@ -124,12 +125,12 @@ fn page(report: &ClassReport) -> Markup {
                             tr {
                                 td { (t.trainee) } td.num { (t.runs) } td.num { (t.completed) }
                                 @for p in &t.latest_percent { td.num { (opt_pct(*p)) } }
-                                td.num { (t.hints_used) } td { (t.last_played.replace('T', " ").trim_end_matches('Z')) }
+                                td.num { (t.hints_used) } td.when { (t.last_played.replace('T', " ").trim_end_matches('Z')) }
                             }
                         }
                     }
                 }
-                h2 { "First and latest attempt" }
+                h2 #progress { "First and latest attempt" }
                 @if report.progress.is_empty() {
                     p { "Nobody has played a scenario more than once yet." }
                 } @else {
@@ -227,7 +228,7 @@ fn skill_panel(s: &SkillDistribution) -> Markup {
                 @for (i, &n) in s.histogram.iter().enumerate() {
                     @let h = n as f32 / max * (CHART_H - 16.0);
                     @let x = i as f32 * bar_w;
-                    rect x=(x + 3.0) y=(CHART_H - h) width=(bar_w - 6.0) height=(h) rx="2" fill=(band_colour_for_tenth(i)) {
+                    rect x=(x + 3.0) y=(CHART_H - h) width=(bar_w - 6.0) height=(h) rx="2" fill="#5b7aa8" {
                         title { (n) " runs at " (i * 10) "–" (if i == 9 { 100 } else { i * 10 + 9 }) "%" }
                     }
                     @if n > 0 {
@@ -257,15 +258,6 @@ fn skill_panel(s: &SkillDistribution) -> Markup {
     }
 }
 
-/// Histogram bars take the colour of the band their tenth mostly falls in (default thresholds).
-fn band_colour_for_tenth(i: usize) -> &'static str {
-    match i {
-        0..=3 => "var(--emerging)",
-        4..=6 => "var(--developing)",
-        _ => "var(--proficient)",
-    }
-}
-
 fn decision(d: &DecisionPoint) -> Markup {
     const ROW: f32 = 26.0;
     const LABEL_W: f32 = 430.0;
@@ -275,14 +267,14 @@ fn decision(d: &DecisionPoint) -> Markup {
         div.decision {
             div.meta { (d.scenario_title) " · " code { (d.node) } " · " (d.reached) " answered" }
             @if let Some(says) = &d.client_says { div.says { "“" (says) "”" } }
-            svg viewBox=(format!("0 0 {} {height}", LABEL_W + BAR_W + 60.0)) width="100%" role="img"
+            svg viewBox=(format!("0 0 {} {height}", LABEL_W + BAR_W + 90.0)) width="100%" role="img"
                 aria-label=(format!("Replies chosen at {}", d.node)) {
                 @for (i, r) in d.replies.iter().enumerate() {
                     @let y = i as f32 * ROW + 2.0;
                     @let colour = if r.best { "var(--best)" } else if r.total_score.is_some_and(|t| t < 0) { "var(--poor)" } else { "var(--other)" };
                     @let text = r.reply.clone().unwrap_or_else(|| r.choice.to_string());
                     text x="0" y=(y + 16.0) font-size="12.5" fill="#1f2933" {
-                        (if r.best { "✓ " } else { "" }) (shorten(&text, 68))
+                        (if r.best { "✓ " } else { "" }) (shorten(&text, 58))
                         title { (text) }
                     }
                     rect x=(LABEL_W) y=(y + 4.0) width=(BAR_W) height="16" rx="3" fill="#eef1f5" {}

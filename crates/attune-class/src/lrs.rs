@@ -133,6 +133,9 @@ impl Client {
                     }
                     return Ok((status, body));
                 }
+                Err(ureq::Error::Io(err)) => {
+                    last = format!("cannot reach the LRS at {}: {err}", self.endpoint)
+                }
                 Err(err) => last = format!("{err}"),
             }
         }

@@ -145,7 +145,13 @@ impl Inputs {
                 format!("not an Attune result (from another tool?): {line}:{column}: {message}"),
                 false,
             ),
-            Err(err) => self.problem(file, format!("damaged: {err}"), false),
+            Err(err @ ResultError::Damaged { .. }) => {
+                self.problem(file, format!("damaged: {err}"), false)
+            }
+            Err(ResultError::Io(err)) => {
+                self.problem(file, format!("cannot read it: {err}"), false)
+            }
+            Err(err) => self.problem(file, err.to_string(), false),
         }
     }
 

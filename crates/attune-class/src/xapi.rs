@@ -231,6 +231,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_run_statement_carries_its_result_and_ids_are_stable() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/grief-eleven-weeks.scenario.ron");
+        let playable = attune_core::load_file(&path, None)
+            .unwrap()
+            .playable
+            .unwrap();
+        let mut session = attune_core::engine::Session::start(playable, Mode::Practice, 3);
+        session.choose(1, 1500).unwrap();
+        let card = attune_core::scoring::Scorecard::of(&session);
+        let now = std::time::SystemTime::now();
+        let result = RunResult::from_session(&session, &card, "t 1".into(), None, now, now, true);
+        let statements = statements(&result, "https://example.edu/attune");
+        assert_eq!(statements.len(), 2);
+        assert_eq!(run_of(&statements[0]), Some(result.clone()));
+        assert_eq!(statements[0]["verb"]["id"], VERB_TERMINATED);
+        assert_eq!(statements[1]["verb"]["id"], VERB_ANSWERED);
+        assert_eq!(statements[1]["result"]["duration"], "PT1.500S");
+        assert_eq!(statements[0]["actor"]["account"]["name"], "t 1");
+        assert_eq!(
+            statements[0]["context"]["registration"],
+            statements[1]["context"]["registration"]
+        );
+        let again = super::statements(&result, "https://example.edu/attune/");
+        assert_eq!(again, statements, "the same run gives the same statements");
+        let other_base = super::statements(&result, "https://other.example.edu/");
+        assert_ne!(other_base[0]["id"], statements[0]["id"]);
+    }
+
+    #[test]
     fn durations_and_segments() {
         assert_eq!(duration(61_005), "PT61.005S");
         assert_eq!(iri_segment("a b/é"), "a%20b%2F%C3%A9");
