@@ -99,7 +99,7 @@ pub fn report_view(ui: &mut egui::Ui, report: &ClassReport) {
     section(ui, "Where the class went");
     ui.label(
         egui::RichText::new(
-            "At each decision: how many chose each reply. ★ marks the strongest reply on offer.",
+            "At each decision: how many chose each reply. ★ and green: the strongest reply on offer; red: a reply that scores below zero overall.",
         )
         .weak(),
     );
@@ -205,7 +205,7 @@ pub fn skill_chart(ui: &mut egui::Ui, d: &SkillDistribution) {
             egui::pos2(x + 2.0, axis - bar_height),
             egui::pos2(x + slot - 2.0, axis),
         );
-        painter.rect_filled(bar, 2.0, band_colour(tenth));
+        painter.rect_filled(bar, 2.0, ui.visuals().selection.bg_fill);
         if runs > 0 {
             painter.text(
                 egui::pos2(bar.center().x, bar.top() - 2.0),
@@ -225,16 +225,14 @@ pub fn skill_chart(ui: &mut egui::Ui, d: &SkillDistribution) {
             );
         }
     }
+    painter.text(
+        egui::pos2(rect.right(), axis + 2.0),
+        egui::Align2::RIGHT_TOP,
+        "100%",
+        font,
+        weak,
+    );
     ui.add(egui::Label::new(egui::RichText::new(skill_sentence(d)).small()).wrap());
-}
-
-/// The band a tenth of the score falls in, as the debrief colours it.
-fn band_colour(tenth: usize) -> egui::Color32 {
-    match tenth {
-        0..=3 => egui::Color32::from_rgb(0xc0, 0x4a, 0x3c),
-        4..=6 => egui::Color32::from_rgb(0xc2, 0x8a, 0x1e),
-        _ => egui::Color32::from_rgb(0x3f, 0x8f, 0x62),
-    }
 }
 
 fn percent(p: Option<u32>) -> String {
