@@ -12,6 +12,7 @@ use attune_core::Playable;
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 
+pub(crate) use session::FeedbackCard;
 pub use session::{ActiveSession, FinishedRun, SessionPhase};
 
 pub(super) fn plugin(app: &mut App) {

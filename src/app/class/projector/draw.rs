@@ -177,18 +177,8 @@ fn draw_projector(
 /// A centred, scrolling column as wide as a room can read.
 fn room_page(root: &mut egui::Ui, id: &str, add: impl FnOnce(&mut egui::Ui)) {
     egui::CentralPanel::default().show(root, |ui| {
-        egui::ScrollArea::vertical().id_salt(id).show(ui, |ui| {
-            let width = ui.available_width().min(ROOM_PAGE_WIDTH);
-            let margin = ((ui.available_width() - width) / 2.0).max(0.0);
-            ui.horizontal(|ui| {
-                ui.add_space(margin);
-                ui.vertical(|ui| {
-                    ui.set_max_width(width);
-                    ui.add_space(12.0);
-                    add(ui);
-                    ui.add_space(12.0);
-                });
-            });
-        });
+        egui::ScrollArea::vertical()
+            .id_salt(id)
+            .show(ui, |ui| widgets::page_of_width(ui, ROOM_PAGE_WIDTH, add));
     });
 }

@@ -446,7 +446,7 @@ fn trim_end_stop(text: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn fields(values: &[&str]) -> Vec<String> {
@@ -478,7 +478,8 @@ mod tests {
         assert!(tie.contains("replies 1 and 3"), "{tie}");
     }
 
-    fn tom() -> Session {
+    /// Tom, at the opening, with seed 1, in practice mode.
+    pub(in crate::app::class::projector) fn tom() -> Session {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scenarios/grief-eleven-weeks.scenario.ron"

@@ -6,10 +6,10 @@
 use attune_core::engine::{Applied, Session, Status};
 use attune_core::model::Cue;
 use attune_core::scoring::{Scorecard, SkillScore};
-use attune_core::skills::Skill;
 use bevy_egui::egui;
 
 use super::room::{DebriefSection, Pearls, miti_words, parse_votes, pearls_prompts};
+use crate::app::screens::FeedbackCard;
 use crate::app::widgets;
 
 /// Text sizes for a room: about 1/30 of the screen's height for body text, the size slide
@@ -438,13 +438,10 @@ pub fn tally_view(ui: &mut egui::Ui, tally: &RoomTally) {
 /// What the room's reply did: hidden until the facilitator reveals it.
 #[derive(Debug, Clone)]
 pub struct Reveal<'a> {
-    pub client: &'a str,
-    pub scores: Vec<(Skill, i32)>,
-    pub feedback: &'a str,
+    /// What a trainee's feedback card shows (skills, feedback, thought, meters).
+    pub card: FeedbackCard<'a>,
     /// The codes in words: MITI, Carkhuff level, whether it noticed the cue.
     pub codes: String,
-    pub thought: Option<&'a str>,
-    pub changes: Vec<(&'a str, i32, i32)>,
     /// The scenario has ended (or stopped): "Next" opens the debrief.
     pub last: bool,
 }
@@ -471,15 +468,8 @@ impl<'a> Reveal<'a> {
             });
         }
         Reveal {
-            client: &playable.scenario().client.name.value,
-            scores: Skill::ALL
-                .iter()
-                .map(|&skill| (skill, choice.scores.get(skill).value))
-                .collect(),
-            feedback: &choice.feedback.value,
+            card: FeedbackCard::of(session, applied),
             codes: codes.join(" · "),
-            thought: choice.thought.as_ref().map(|t| t.value.as_str()),
-            changes: applied.visible_changes(playable).collect(),
             last: session.status() != Status::AwaitingChoice,
         }
     }
@@ -505,23 +495,24 @@ pub fn reveal_view(ui: &mut egui::Ui, reveal: &Reveal, shown: bool) -> Option<Re
             ui.label(egui::RichText::new(HIDDEN).weak());
             return;
         }
-        for &(skill, value) in &reveal.scores {
+        for &(skill, value) in &reveal.card.scores {
             widgets::skill_change(ui, skill, value);
         }
         ui.add_space(4.0);
-        ui.label(reveal.feedback);
+        ui.label(reveal.card.feedback);
         if !reveal.codes.is_empty() {
             ui.label(egui::RichText::new(format!("Codes: {}", reveal.codes)).small());
         }
-        if let Some(thought) = reveal.thought {
+        if let Some(thought) = reveal.card.thought {
             ui.label(
-                egui::RichText::new(format!("{} thinks: “{thought}”", reveal.client))
+                egui::RichText::new(format!("{} thinks: “{thought}”", reveal.card.client))
                     .italics()
                     .color(ui.visuals().selection.stroke.color),
             );
         }
-        if !reveal.changes.is_empty() {
+        if !reveal.card.changes.is_empty() {
             let changes: Vec<String> = reveal
+                .card
                 .changes
                 .iter()
                 .map(|(name, before, after)| format!("{name} went from {before} to {after}"))
@@ -645,26 +636,11 @@ pub fn debrief_view(ui: &mut egui::Ui, d: &GroupDebrief) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use attune_core::engine::Mode;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
 
+    use super::super::room::tests::tom;
     use super::*;
-
-    /// Tom, at the opening, with seed 1, as the room sees him.
-    fn tom() -> Session {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/grief-eleven-weeks.scenario.ron"
-        );
-        let playable: Arc<_> = attune_core::load_file(path.as_ref(), None)
-            .unwrap()
-            .playable
-            .unwrap();
-        Session::start(playable, Mode::Practice, 1)
-    }
 
     fn voting_harness(
         session: &Session,

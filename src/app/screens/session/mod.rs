@@ -20,6 +20,8 @@ use crate::app::AppPaths;
 use crate::app::scenarios::Library;
 use crate::app::settings::Settings;
 
+pub(crate) use views::FeedbackCard;
+
 pub(super) fn plugin(app: &mut App) {
     app.add_sub_state::<SessionPhase>()
         .add_systems(OnEnter(Screen::Session), start_session)
