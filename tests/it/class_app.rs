@@ -238,9 +238,22 @@ fn the_instructor_view_reports_a_folder_with_a_room_run_and_writes_the_html() {
     app.world_mut().write_message(InstructorAction::Open {
         folder: results_dir.clone(),
     });
-    app.update();
-    app.update();
-    let shown = app.world().resource::<InstructorReport>();
+    update_until(&mut app, "the report or a problem", |app| {
+        app.world().get_resource::<InstructorReport>().is_some()
+            || app
+                .world()
+                .get_resource::<InstructorProblem>()
+                .is_some_and(|p| p.0.is_some())
+    });
+    let shown = app
+        .world()
+        .get_resource::<InstructorReport>()
+        .unwrap_or_else(|| {
+            panic!(
+                "no report: {:?}",
+                app.world().resource::<InstructorProblem>().0
+            )
+        });
     let report = &shown.report;
     assert_eq!(report.runs.len(), 4);
     assert_eq!(report.trainees.len(), 4, "three trainees and the room");

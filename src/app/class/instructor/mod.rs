@@ -15,11 +15,13 @@ use crate::app::AppPaths;
 use crate::app::screens::{Action, Screen};
 
 pub(super) fn plugin(app: &mut App) {
+    // The screen changes read `Action`s in every state (and check the state themselves), so a
+    // message sent just before they start is never taken for a new one.
     app.add_message::<InstructorAction>()
-        .add_systems(Update, open_instructor.run_if(in_state(Screen::Library)))
+        .add_systems(Update, (open_instructor, leave_instructor))
         .add_systems(
             Update,
-            (apply_instructor_actions, leave_instructor).run_if(in_state(Screen::Instructor)),
+            apply_instructor_actions.run_if(in_state(Screen::Instructor)),
         );
 }
 
@@ -64,17 +66,25 @@ pub struct InstructorReport {
 #[derive(Resource, Debug, Default)]
 pub struct InstructorProblem(pub Option<String>);
 
-fn open_instructor(mut actions: MessageReader<Action>, mut next: ResMut<NextState<Screen>>) {
+fn open_instructor(
+    mut actions: MessageReader<Action>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
     for action in actions.read() {
-        if *action == Action::OpenInstructor {
+        if *action == Action::OpenInstructor && *screen.get() == Screen::Library {
             next.set(Screen::Instructor);
         }
     }
 }
 
-fn leave_instructor(mut actions: MessageReader<Action>, mut next: ResMut<NextState<Screen>>) {
+fn leave_instructor(
+    mut actions: MessageReader<Action>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
     for action in actions.read() {
-        if *action == Action::ToLibrary {
+        if *action == Action::ToLibrary && *screen.get() == Screen::Instructor {
             next.set(Screen::Library);
         }
     }

@@ -28,11 +28,13 @@ use crate::app::screens::{Action, Screen};
 pub(super) fn plugin(app: &mut App) {
     app.add_sub_state::<ProjectorPhase>()
         .add_message::<ProjectorAction>()
-        .add_systems(Update, open_projector.run_if(in_state(Screen::Library)))
+        // The screen changes read `Action`s in every state (and check the state themselves),
+        // so a message sent just before they start is never taken for a new one.
+        .add_systems(Update, (open_projector, leave_projector))
         .add_systems(OnEnter(Screen::Projector), forget_last_run)
         .add_systems(
             Update,
-            (apply_projector_actions, leave_projector).run_if(in_state(Screen::Projector)),
+            apply_projector_actions.run_if(in_state(Screen::Projector)),
         )
         .add_systems(
             Last,
@@ -117,9 +119,13 @@ pub struct ProjectorRun {
     pub finished: Option<(Scorecard, Result<PathBuf, String>)>,
 }
 
-fn open_projector(mut actions: MessageReader<Action>, mut next: ResMut<NextState<Screen>>) {
+fn open_projector(
+    mut actions: MessageReader<Action>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
     for action in actions.read() {
-        if *action == Action::OpenProjector {
+        if *action == Action::OpenProjector && *screen.get() == Screen::Library {
             next.set(Screen::Projector);
         }
     }
@@ -131,12 +137,16 @@ fn forget_last_run(mut commands: Commands) {
 
 fn leave_projector(
     mut actions: MessageReader<Action>,
+    screen: Res<State<Screen>>,
     run: Option<Res<ProjectorRun>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     for action in actions.read() {
         // Leaving mid-session goes through `End` first, so no run is lost.
-        if *action == Action::ToLibrary && run.as_ref().is_none_or(|r| r.finished.is_some()) {
+        if *action == Action::ToLibrary
+            && *screen.get() == Screen::Projector
+            && run.as_ref().is_none_or(|r| r.finished.is_some())
+        {
             next.set(Screen::Library);
         }
     }
