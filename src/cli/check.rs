@@ -170,12 +170,7 @@ fn summary(loaded: &Loaded) -> String {
                 plural(warnings, "warning"),
             )
         }
-        None => format!(
-            "FAIL {}: {}, {}",
-            shown(&loaded.file.path),
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ),
+        None => failed_summary(&loaded.file.path, errors, warnings),
     }
 }
 
@@ -194,11 +189,15 @@ fn exercise_summary(loaded: &LoadedExercise) -> String {
             shown(&e.results),
             plural(warnings, "warning"),
         ),
-        None => format!(
-            "FAIL {}: {}, {}",
-            shown(&loaded.file.path),
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ),
+        None => failed_summary(&loaded.file.path, errors, warnings),
     }
+}
+
+fn failed_summary(path: &std::path::Path, errors: usize, warnings: usize) -> String {
+    format!(
+        "FAIL {}: {}, {}",
+        shown(path),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }

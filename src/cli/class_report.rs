@@ -28,6 +28,9 @@ pub struct Args {
     from_lrs: Option<String>,
     #[command(flatten)]
     credentials: CredentialArgs,
+    /// With --from-lrs: statements asked for per page (the LRS's `more` links give the rest).
+    #[arg(long, default_value_t = 500, value_name = "N", requires = "from_lrs")]
+    page_size: usize,
     /// The base of the xAPI activity ids in `statements.json` (default: the exercise's, else
     /// `https://attune.invalid/`, which you should replace with one your institution owns).
     #[arg(long, value_name = "IRI")]
@@ -44,7 +47,8 @@ pub fn run(args: Args) -> u8 {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            let client = attune_class::lrs::Client::new(url, credentials);
+            let client =
+                attune_class::lrs::Client::new(url, credentials).with_page_size(args.page_size);
             eprintln!("Reading statements from {}…", one_line(url));
             match client.fetch_runs() {
                 Ok(runs) => {

@@ -166,7 +166,7 @@ fn push(args: PushArgs) -> u8 {
     let ledger_path = match &args.ledger {
         Some(path) => path.clone(),
         None => match default_results_dir().and_then(|d| d.parent().map(|p| p.join("lrs-sent"))) {
-            Some(dir) => dir.join("ledger"),
+            Some(dir) => dir.join(Ledger::file_name_for(&endpoint)),
             None => {
                 eprintln!(
                     "error: no user data folder on this system; give a ledger file with --ledger FILE"
@@ -177,10 +177,8 @@ fn push(args: PushArgs) -> u8 {
     };
     let ledger = if args.resend {
         Ok(Ledger::empty(&ledger_path))
-    } else if args.ledger.is_some() {
-        Ledger::open(&ledger_path)
     } else {
-        Ledger::for_endpoint(ledger_path.parent().unwrap_or(&ledger_path), &endpoint)
+        Ledger::open(&ledger_path)
     };
     let mut ledger = match ledger {
         Ok(l) => l,

@@ -409,7 +409,8 @@ fn an_exercise_limits_attempts_and_asks_the_trainee_id_once() {
     let exercise = new_exercise(&dir);
     let text = std::fs::read_to_string(&exercise)
         .unwrap()
-        .replace("attempts: 3", "attempts: 1");
+        .replace("attempts: 3", "attempts: 1")
+        .replace("hints: true", "hints: false");
     std::fs::write(&exercise, text).unwrap();
     let play = |input: &str| {
         let mut child = attune()
@@ -418,7 +419,7 @@ fn an_exercise_limits_attempts_and_asks_the_trainee_id_once() {
                 "--exercise",
                 exercise.to_str().unwrap(),
                 "--choices",
-                &scripted(0),
+                &format!("h,{}", scripted(0)),
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -437,6 +438,7 @@ fn an_exercise_limits_attempts_and_asks_the_trainee_id_once() {
     let first = play("Robin K\n");
     assert!(first.status.success(), "{}", stderr(&first));
     assert_eq!(stderr(&first).matches("Your trainee id:").count(), 1);
+    assert!(stdout(&first).contains("Hints are off in this exercise."));
     assert!(stdout(&first).contains("Exercise: Week 3: reflecting feelings"));
     let saved = results::list(&dir.join("results")).unwrap();
     assert_eq!(saved.len(), 1);

@@ -538,9 +538,8 @@ fn text_from_files_cannot_control_the_terminal() {
     assert_inert(&stderr(&replay));
 }
 
-/// "No network": nothing that speaks HTTP, TLS or WebSockets is built in. An LRS client, when
-/// it comes, will be the one network use, on the instructor's configuration (and this list will
-/// name it).
+/// "No network" but for the LRS client: nothing else that speaks HTTP, TLS or WebSockets is built
+/// in, and the client (`ureq`, `rustls`) is a dependency of the classroom crate only.
 #[test]
 fn no_network_client_is_built_in() {
     let lock = std::fs::read_to_string(repo_root().join("Cargo.lock")).unwrap();
@@ -560,10 +559,28 @@ fn no_network_client_is_built_in() {
         "tungstenite",
         "async-tungstenite",
     ];
-    for name in network {
+    // The LRS client (docs/classroom.md, docs/reliability.md).
+    let lrs_client = ["ureq", "rustls"];
+    for name in network.iter().filter(|n| !lrs_client.contains(n)) {
         assert!(
             !lock.contains(&format!("name = \"{name}\"\n")),
             "Cargo.lock has `{name}`: update docs/reliability.md (network) before adding it"
         );
+    }
+    // Which packages depend on the client: each `[[package]]` entry lists its dependencies.
+    for package in lock.split("[[package]]") {
+        let depends_on_client = package.lines().any(|l| {
+            lrs_client.iter().any(|c| {
+                l.trim() == format!("\"{c}\",") || l.trim().starts_with(&format!("\"{c} "))
+            })
+        });
+        let name = package
+            .lines()
+            .find_map(|l| l.strip_prefix("name = "))
+            .unwrap_or_default()
+            .trim_matches('"');
+        if depends_on_client && !lrs_client.iter().any(|c| name.starts_with(c)) {
+            assert_eq!(name, "attune-class", "{name} depends on the LRS client");
+        }
     }
 }

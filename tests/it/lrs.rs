@@ -169,6 +169,16 @@ fn ids_in(ralph: &Ralph) -> HashSet<String> {
     ids
 }
 
+/// The statement ids a push's ledger records as acknowledged.
+fn ledger_ids(ledger: &Path) -> HashSet<String> {
+    std::fs::read_to_string(ledger)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn push(ralph: &Ralph, folder: &Path, ledger: &Path, extra: &[&str]) -> Command {
     let mut cmd = attune();
     cmd.args([
@@ -235,6 +245,13 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
         Duration::from_secs(60),
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    let gets = |ralph: &Ralph| {
+        std::fs::read_to_string(ralph.dir.join("ralph.log"))
+            .unwrap_or_default()
+            .matches("GET /xAPI/statements")
+            .count()
+    };
+    let gets_before = gets(&ralph);
     let out = output_within(
         attune()
             .args([
@@ -246,10 +263,16 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
                 "--password-file",
             ])
             .arg(ralph.dir.join("password"))
+            // Small pages, so the report follows `more` links.
+            .args(["--page-size", "40"])
             .args([exercise.to_str().unwrap(), "-o", from_lrs.to_str().unwrap()]),
         Duration::from_secs(60),
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        gets(&ralph) - gets_before >= statements / 40,
+        "the report did not follow the LRS's `more` links page by page"
+    );
     let without_source = |path: PathBuf| -> Vec<Vec<String>> {
         let mut reader = csv::Reader::from_path(path).unwrap();
         let source = reader
@@ -303,12 +326,7 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
         std::thread::sleep(Duration::from_millis(5));
     }
     ralph.stop();
-    let acknowledged_while_up: HashSet<String> = std::fs::read_to_string(&ledger)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let acknowledged_while_up = ledger_ids(&ledger);
     assert!(
         acknowledged_while_up.len() < statements,
         "the push finished before the LRS was stopped"
@@ -334,15 +352,10 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
         held, first,
         "statements were lost or added across the restart"
     );
-    let ledger_ids: HashSet<String> = std::fs::read_to_string(&ledger)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let recorded = ledger_ids(&ledger);
     assert!(
-        ledger_ids.is_subset(&held),
+        recorded.is_subset(&held),
         "the ledger claims statements the LRS does not hold"
     );
-    assert_eq!(ledger_ids.len(), statements);
+    assert_eq!(recorded.len(), statements);
 }

@@ -374,8 +374,8 @@ pub fn template(title: &str, scenario: &str) -> String {
     let scenario = scenario.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
         r#"// An Attune exercise: what every trainee in a class plays. Check it with
-// `attune check FILE`; trainees play it with `attune play --exercise FILE` (or the app's
-// `--exercise FILE`); `attune report RESULTS-FOLDER -o report/` writes the class report.
+// `attune check FILE`; trainees play it with `attune play --exercise FILE`;
+// `attune report RESULTS-FOLDER -o report/` writes the class report.
 // Every field is explained in docs/classroom.md.
 (
     format: 1,

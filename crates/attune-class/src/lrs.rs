@@ -50,6 +50,7 @@ pub struct Client {
     retries: u32,
     first_backoff: Duration,
     batch: usize,
+    page: usize,
 }
 
 /// What a push did.
@@ -79,7 +80,8 @@ impl Client {
             agent,
             retries: 5,
             first_backoff: Duration::from_millis(500),
-            batch: 100,
+            batch: 500,
+            page: 500,
         }
     }
 
@@ -93,6 +95,12 @@ impl Client {
     /// Statements per request.
     pub fn with_batch(mut self, batch: usize) -> Client {
         self.batch = batch.max(1);
+        self
+    }
+
+    /// Statements asked for per page when reading (the LRS may send fewer).
+    pub fn with_page_size(mut self, page: usize) -> Client {
+        self.page = page.max(1);
         self
     }
 
@@ -227,7 +235,7 @@ impl Client {
     /// Every statement the LRS returns for the credentials, following `more` links.
     pub fn fetch_statements(&self) -> Result<Vec<Value>, LrsError> {
         let mut out = Vec::new();
-        let mut url = format!("{}?limit=500", self.statements_url());
+        let mut url = format!("{}?limit={}", self.statements_url(), self.page);
         let mut pages = 0;
         loop {
             pages += 1;
@@ -304,11 +312,11 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// The ledger for an endpoint inside `dir` (one file per endpoint).
-    pub fn for_endpoint(dir: &Path, endpoint: &str) -> std::io::Result<Ledger> {
+    /// The name of an endpoint's ledger file (one file per endpoint, in a folder of ledgers).
+    pub fn file_name_for(endpoint: &str) -> String {
         let endpoint = format!("{}/", endpoint.trim_end_matches('/'));
         let name = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, endpoint.as_bytes());
-        Ledger::open(&dir.join(format!("{name}.sent")))
+        format!("{name}.sent")
     }
 
     pub fn open(path: &Path) -> std::io::Result<Ledger> {
@@ -370,5 +378,43 @@ impl Ledger {
         file.sync_data()?;
         self.sent.extend(ids.iter().map(|&s| s.to_owned()));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ledger_keeps_only_whole_ids_and_grows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sent");
+        let id = "6f1e1c9e-5a52-5d8c-9d38-0c1f2b7e9a10";
+        // A crash while appending leaves a line cut short: it is not an id.
+        std::fs::write(&path, format!("{id}\n6f1e1c9e-5a52\n")).unwrap();
+        let mut ledger = Ledger::open(&path).unwrap();
+        assert_eq!(ledger.len(), 1);
+        assert!(ledger.contains(id));
+        let other = "0b6f3a7e-2f1d-5c4b-8e9a-1d2c3b4a5f6e";
+        ledger.record(&[other]).unwrap();
+        let reopened = Ledger::open(&path).unwrap();
+        assert!(reopened.contains(id) && reopened.contains(other));
+        assert_eq!(reopened.len(), 2);
+        assert!(
+            Ledger::open(&dir.path().join("none.sent"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn more_links_are_resolved_against_the_lrs_host() {
+        let client = Client::new("https://lrs.example.edu:8443/xAPI", None);
+        assert_eq!(client.endpoint(), "https://lrs.example.edu:8443/xAPI/");
+        assert_eq!(
+            client.resolve("/xAPI/statements?limit=5&search_after=x"),
+            "https://lrs.example.edu:8443/xAPI/statements?limit=5&search_after=x"
+        );
+        assert_eq!(client.resolve("http://other/more"), "http://other/more");
     }
 }
