@@ -26,6 +26,18 @@ pub struct Args {
     /// Open the instructor view of this results folder: the class report as charts and tables.
     #[arg(long, value_name = "DIR", conflicts_with = "projector")]
     instructor: Option<PathBuf>,
+    /// Play an exercise (`*.exercise.ron`) as a trainee: only its scenarios, with its mode,
+    /// seed, hints and attempts, each run saved into its results folder. Asks for your trainee
+    /// id once unless --trainee gives it.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["projector", "instructor", "results"]
+    )]
+    exercise: Option<PathBuf>,
+    /// With --exercise: your pseudonymous trainee id (instead of being asked).
+    #[arg(long, requires = "exercise")]
+    trainee: Option<String>,
     /// Test and screenshot automation (builds with the `dev` feature only).
     #[cfg(feature = "dev")]
     #[command(flatten)]
@@ -72,6 +84,9 @@ pub fn run(args: Args) -> u8 {
     }
     if let Some(folder) = args.instructor.clone() {
         crate::app::class::instructor::open_at_start(&mut app, folder);
+    }
+    if let Some(file) = &args.exercise {
+        crate::app::class::exercise::open_at_start(&mut app, file, args.trainee.clone());
     }
     #[cfg(feature = "dev")]
     args.script.install(&mut app);

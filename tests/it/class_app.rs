@@ -5,11 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use attune::app::class::exercise::{ExerciseAction, ExerciseMode};
 use attune::app::class::instructor::{
     HTML_FILE, InstructorAction, InstructorProblem, InstructorReport,
 };
 use attune::app::class::projector::{ProjectorAction, ProjectorPhase, ProjectorRun};
-use attune::app::screens::{Action, Screen};
+use attune::app::screens::{Action, ActiveSession, Screen, SessionPhase};
+use attune_core::engine::Mode;
 use attune_core::engine::Status;
 use attune_core::results::{self, RunStatus};
 use bevy::prelude::*;
@@ -307,4 +309,136 @@ fn the_instructor_view_reports_a_folder_with_a_room_run_and_writes_the_html() {
     );
     send(&mut app, Action::ToLibrary);
     assert_eq!(screen(&app), Screen::Library);
+}
+
+/// An exercise file in a scratch folder that plays the shipped grief scenario, with `settings`
+/// (e.g. `hints: false, attempts: 1,`) in place of the template's hints and attempts.
+fn exercise_file(name: &str, settings: &str) -> std::path::PathBuf {
+    let dir = scratch_dir(name);
+    let file = dir.join("week-3.exercise.ron");
+    let text = attune_class::exercise::template("Week 3", &shipped(GRIEF).display().to_string())
+        .replace("seed: Shared(2026)", "seed: Shared(7)")
+        .replace("hints: true,", "")
+        .replace("attempts: 2,", settings);
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn exercise_app(name: &str, file: &Path, trainee: Option<String>) -> (App, std::path::PathBuf) {
+    // Not `name`: its scratch folder holds the exercise.
+    let scenarios = scenario_dir(
+        &format!("{name}-app"),
+        &[(GRIEF, shipped(GRIEF).leak() as &Path)],
+    );
+    let app_results = scratch_dir(&format!("{name}-app-results"));
+    let mut app = headless_app(&scenarios, &app_results);
+    attune::app::class::exercise::open_at_start(&mut app, file, trainee);
+    app.update();
+    app.update();
+    (app, app_results)
+}
+
+fn exercise_mode(app: &App) -> &ExerciseMode {
+    app.world().resource::<ExerciseMode>()
+}
+
+fn start_as(app: &mut App, trainee: &str) {
+    app.world_mut().write_message(ExerciseAction::Start {
+        trainee: trainee.into(),
+    });
+    app.update();
+    app.update();
+}
+
+#[test]
+fn an_exercise_asks_the_trainee_once_then_plays_its_scenario_with_its_settings_into_its_folder() {
+    let file = exercise_file("exercise-app", "hints: false, attempts: 1,");
+    let (mut app, app_results) = exercise_app("exercise-app", &file, None);
+    assert_eq!(screen(&app), Screen::Exercise, "the trainee id first");
+
+    start_as(&mut app, "   ");
+    assert_eq!(screen(&app), Screen::Exercise);
+    let notice = exercise_mode(&app).notice.clone().unwrap();
+    assert!(notice.contains("it is empty"), "{notice}");
+    start_as(&mut app, " T-07 ");
+    assert_eq!(screen(&app), Screen::Library);
+    assert_eq!(exercise_mode(&app).trainee.as_deref(), Some("T-07"));
+    assert_eq!(exercise_mode(&app).saved, vec![0]);
+
+    // Only the exercise's scenarios open, by their path; a scenario of the app's library does not.
+    send(&mut app, Action::Open { file: GRIEF.into() });
+    assert_eq!(screen(&app), Screen::Library);
+    let scenario = exercise_mode(&app).exercise.as_ref().unwrap().scenarios[0]
+        .path
+        .display()
+        .to_string();
+    send(
+        &mut app,
+        Action::Open {
+            file: scenario.clone(),
+        },
+    );
+    assert_eq!(screen(&app), Screen::Briefing);
+    send(&mut app, Action::Begin);
+    assert_eq!(screen(&app), Screen::Session);
+    let session = &app.world().resource::<ActiveSession>().session;
+    assert_eq!(session.mode(), Mode::Practice);
+    assert_eq!(session.seed(), 7, "the exercise's shared seed");
+
+    send(&mut app, Action::Hint);
+    assert_eq!(
+        app.world().resource::<ActiveSession>().hint.as_deref(),
+        Some("Hints are off in this exercise.")
+    );
+    let mut steps = 0;
+    while screen(&app) == Screen::Session {
+        steps += 1;
+        assert!(steps < 200, "the session should end");
+        if *app.world().resource::<State<SessionPhase>>().get() == SessionPhase::Feedback {
+            send(&mut app, Action::Continue);
+        } else {
+            send(&mut app, Action::Choose(1));
+        }
+    }
+    assert_eq!(screen(&app), Screen::Debrief);
+
+    // Saved in the exercise's folder, named as the terminal names it, with the exercise.
+    let folder = file.parent().unwrap().join("results");
+    let saved = results::list(&folder).unwrap();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let name = saved[0].file_name().unwrap().to_str().unwrap().to_owned();
+    let result = results::load(&saved[0]).unwrap();
+    assert_eq!(name, result.file_name());
+    assert!(name.starts_with("grief-eleven-weeks_t-07_"), "{name}");
+    assert_eq!(result.trainee.as_str(), "T-07");
+    assert_eq!(result.seed, 7);
+    assert_eq!(result.exercise.as_ref().unwrap().id, "week-3");
+    assert_eq!(result.exercise.as_ref().unwrap().title, "Week 3");
+    assert_eq!(result.scenario.path.as_deref(), Some(scenario.as_str()));
+    assert!(results::list(&app_results).unwrap().is_empty());
+
+    // One attempt allowed: play again leads back to the library, where it is used up.
+    send(&mut app, Action::PlayAgain { same_seed: true });
+    assert_eq!(screen(&app), Screen::Library);
+    assert_eq!(exercise_mode(&app).saved, vec![1]);
+    send(&mut app, Action::Open { file: scenario });
+    assert_eq!(screen(&app), Screen::Library, "no attempts left");
+}
+
+#[test]
+fn an_exercise_with_errors_shows_them_instead_of_starting() {
+    let file = exercise_file("exercise-app-errors", "attempts: 0,");
+    let (mut app, _) = exercise_app("exercise-app-errors", &file, Some("T-07".into()));
+    assert_eq!(screen(&app), Screen::Exercise);
+    let mode = exercise_mode(&app);
+    assert!(mode.exercise.is_none());
+    assert_eq!(mode.problems.len(), 1, "{:?}", mode.problems);
+    let problem = &mode.problems[0];
+    assert!(problem.contains("× no attempts allowed"), "{problem}");
+    assert!(
+        problem.contains("week-3.exercise.ron:20:15"),
+        "line and column: {problem}"
+    );
+    start_as(&mut app, "T-07");
+    assert_eq!(screen(&app), Screen::Exercise, "it never starts");
 }

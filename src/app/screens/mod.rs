@@ -12,6 +12,7 @@ use attune_core::Playable;
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 
+pub(crate) use library::scenario_summary;
 pub(crate) use session::FeedbackCard;
 pub use session::{ActiveSession, FinishedRun, SessionPhase};
 
@@ -47,6 +48,8 @@ pub enum Screen {
     Projector,
     /// A class's results as charts and tables (`class::instructor`).
     Instructor,
+    /// An exercise's first screen: the trainee id, or the file's problems (`class::exercise`).
+    Exercise,
 }
 
 impl Screen {
@@ -58,6 +61,7 @@ impl Screen {
             Screen::Debrief => "Debrief",
             Screen::Projector => "Projector mode",
             Screen::Instructor => "Instructor view",
+            Screen::Exercise => "Exercise",
         }
     }
 }
