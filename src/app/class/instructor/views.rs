@@ -296,6 +296,9 @@ pub fn decision_point(ui: &mut egui::Ui, point: &DecisionPoint) {
         );
         ui.add(egui::Label::new(egui::RichText::new(line).strong()).wrap());
         ui.label(egui::RichText::new(format!("{} answered here", point.reached)).small());
+        if let Some(note) = point.picks_note() {
+            ui.label(egui::RichText::new(note).small().italics());
+        }
         for reply in &point.replies {
             ui.horizontal(|ui| {
                 let width = 160.0;
