@@ -82,6 +82,24 @@ impl Inputs {
 
     /// Inputs from runs already in hand (e.g. from an LRS), with the scenarios and exercises
     /// found in `paths` for reply texts and feedback.
+    /// The runs an LRS holds (`attune report --from-lrs`, the instructor view), with the
+    /// scenarios and exercises in `paths` for reply texts and feedback.
+    pub fn from_lrs(
+        client: &crate::lrs::Client,
+        paths: &[PathBuf],
+    ) -> Result<Inputs, crate::lrs::LrsError> {
+        let source = format!("LRS {}", client.endpoint());
+        let runs = client
+            .fetch_runs()?
+            .into_iter()
+            .map(|result| SourcedRun {
+                source: source.clone(),
+                result,
+            })
+            .collect();
+        Ok(Inputs::from_runs(runs, paths))
+    }
+
     pub fn from_runs(runs: Vec<SourcedRun>, paths: &[PathBuf]) -> Inputs {
         let mut inputs = Inputs::read(paths, &mut |_, _| {});
         inputs.runs.extend(runs);

@@ -3,8 +3,8 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::views::{BarAction, folder_bar, report_view};
-use super::{InstructorAction, InstructorProblem, InstructorReport};
+use super::views::{BarAction, LrsFields, folder_bar, lrs_bar, report_view};
+use super::{InstructorAction, InstructorProblem, InstructorReport, LrsReading};
 use crate::app::AppPaths;
 use crate::app::screens::{Action, Screen};
 use crate::app::settings::SettingsOpen;
@@ -23,6 +23,8 @@ fn draw_instructor(
     problem: Option<Res<InstructorProblem>>,
     paths: Res<AppPaths>,
     mut folder: Local<Option<String>>,
+    mut lrs: Local<LrsFields>,
+    reading: Option<Res<LrsReading>>,
     mut actions: MessageWriter<InstructorAction>,
     mut screen_actions: MessageWriter<Action>,
     mut settings_open: ResMut<SettingsOpen>,
@@ -41,7 +43,22 @@ fn draw_instructor(
     egui::Panel::top("instructor-folder").show(&mut root, |ui| {
         ui.add_space(6.0);
         let written = shown.as_ref().and_then(|s| s.written.as_ref());
-        match folder_bar(ui, folder, shown.is_some(), written) {
+        // Both rows are drawn every frame; at most one is clicked.
+        let from_folder = folder_bar(ui, folder, shown.is_some(), written);
+        let from_lrs = lrs_bar(ui, &mut lrs, reading.is_some());
+        let asked = from_folder.or(from_lrs);
+        match asked {
+            Some(BarAction::OpenLrs {
+                endpoint,
+                user,
+                password_file,
+            }) => {
+                actions.write(InstructorAction::OpenLrs {
+                    endpoint,
+                    user,
+                    password_file,
+                });
+            }
             Some(BarAction::Open(path)) => {
                 actions.write(InstructorAction::Open { folder: path });
             }
@@ -64,7 +81,7 @@ fn draw_instructor(
             .show(ui, |ui| match &shown {
                 Some(shown) => {
                     ui.label(
-                        egui::RichText::new(format!("From {}", shown.folder.display()))
+                        egui::RichText::new(format!("From {}", shown.source))
                             .small()
                             .weak(),
                     );

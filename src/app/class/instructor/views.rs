@@ -13,8 +13,68 @@ use crate::app::widgets;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BarAction {
     Open(PathBuf),
+    /// Read an LRS; user and password file only when both are typed.
+    OpenLrs {
+        endpoint: String,
+        user: Option<String>,
+        password_file: Option<PathBuf>,
+    },
     WriteHtml,
     Back,
+}
+
+pub const READ_LRS: &str = "Read the LRS";
+
+/// What the instructor typed to read an LRS. The password itself is never typed here: it is
+/// read from a file, as `attune lrs push --password-file` reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LrsFields {
+    pub endpoint: String,
+    pub user: String,
+    pub password_file: String,
+}
+
+/// The LRS row: endpoint, user, password file and the button; a spinner while it is read.
+pub fn lrs_bar(ui: &mut egui::Ui, fields: &mut LrsFields, reading: bool) -> Option<BarAction> {
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Or an LRS:");
+        ui.add(
+            egui::TextEdit::singleline(&mut fields.endpoint)
+                .hint_text("https://lrs.example.edu/xAPI/")
+                .desired_width(280.0),
+        )
+        .labelled_by(label.id);
+        let label = ui.label("User:");
+        ui.add(egui::TextEdit::singleline(&mut fields.user).desired_width(110.0))
+            .labelled_by(label.id);
+        let label = ui.label("Password file:");
+        ui.add(
+            egui::TextEdit::singleline(&mut fields.password_file)
+                .hint_text("its first line is the password")
+                .desired_width(220.0),
+        )
+        .labelled_by(label.id);
+        if reading {
+            ui.spinner();
+            ui.label("Reading the LRS…");
+        } else if ui
+            .add_enabled(
+                !fields.endpoint.trim().is_empty(),
+                egui::Button::new(READ_LRS),
+            )
+            .on_hover_text("The same report as `attune report --from-lrs`: every run the LRS holds, from every classroom that sends to it.")
+            .clicked()
+        {
+            let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
+            action = Some(BarAction::OpenLrs {
+                endpoint: fields.endpoint.trim().to_owned(),
+                user: given(&fields.user),
+                password_file: given(&fields.password_file).map(PathBuf::from),
+            });
+        }
+    });
+    action
 }
 
 pub const OPEN: &str = "Open the folder";
@@ -496,6 +556,47 @@ mod tests {
         for pitfall in &report.pitfalls {
             harness.get_by_label(&format!("“{}”", pitfall.reply.as_deref().unwrap()));
         }
+    }
+
+    #[test]
+    fn the_lrs_bar_reads_an_endpoint_with_a_user_and_password_file_and_waits_while_reading() {
+        let mut harness = Harness::new_ui_state(
+            |ui, (fields, action, reading): &mut (LrsFields, Option<BarAction>, bool)| {
+                if let Some(done) = lrs_bar(ui, fields, *reading) {
+                    *action = Some(done);
+                }
+            },
+            (LrsFields::default(), None, false),
+        );
+        harness.run();
+        harness.get_by_label(READ_LRS).click();
+        harness.run();
+        assert_eq!(harness.state().1, None, "no endpoint yet");
+        for (field, text) in [
+            ("Or an LRS:", "https://lrs.example.edu/xAPI/ "),
+            ("User:", "attune"),
+            ("Password file:", "/home/me/lrs-secret.txt"),
+        ] {
+            harness.get_by_label(field).focus();
+            harness.run();
+            harness.get_by_label(field).type_text(text);
+            harness.run();
+        }
+        harness.get_by_label(READ_LRS).click();
+        harness.run();
+        assert_eq!(
+            harness.state().1,
+            Some(BarAction::OpenLrs {
+                endpoint: "https://lrs.example.edu/xAPI/".into(),
+                user: Some("attune".into()),
+                password_file: Some(PathBuf::from("/home/me/lrs-secret.txt")),
+            })
+        );
+        harness.state_mut().2 = true;
+        // The spinner repaints for ever: step instead of running until still.
+        harness.run_steps(2);
+        assert!(harness.query_by_label(READ_LRS).is_none());
+        harness.get_by_label("Reading the LRS…");
     }
 
     #[test]
