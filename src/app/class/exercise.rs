@@ -194,7 +194,7 @@ fn draw_exercise_start(
                 });
             });
     });
-    // A new id typed clears the old complaint.
+    // Emptying the field clears the complaint about the id it held.
     if mode.notice.is_some() && typed.is_empty() {
         mode.notice = None;
     }
@@ -215,7 +215,7 @@ pub fn trainee_form(
     let field = ui.add(
         egui::TextEdit::singleline(typed)
             .hint_text("the id your instructor gave you, e.g. T-07")
-            .desired_width(260.0),
+            .desired_width(340.0),
     );
     field.request_focus();
     let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
