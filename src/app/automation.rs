@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::window::{PrimaryWindow, WindowMode};
 use bevy::winit::WinitSettings;
 
+use super::class::projector::{ProjectorAction, ProjectorRun};
 use super::scenarios::Library;
 use super::screens::{Action, ActiveSession, Screen, Selection, SessionPhase};
 
@@ -29,12 +31,18 @@ pub struct Script {
     /// With --scenario: a scripted path (option numbers, choice ids, `h`, `b`).
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     choices: Vec<String>,
+    /// With --projector and --scenario: the group's name, saved as the result's trainee id.
+    #[arg(long, value_name = "NAME")]
+    group: Option<String>,
     /// With --scenario: begin the session even without --choices (instead of stopping at the briefing).
     #[arg(long)]
     begin: bool,
     /// Save a screenshot of the window once the path is played, then exit.
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
+    /// The window's size, e.g. `1920x1080` to see the app as a projector shows it.
+    #[arg(long, value_name = "WxH", value_parser = parse_window_size)]
+    window: Option<(u32, u32)>,
     /// For `benches/app.sh`: print when the first library frame is drawn, then exit.
     #[arg(long, hide = true)]
     report_startup: bool,
@@ -46,24 +54,46 @@ impl Script {
         if self.scenario.is_some() || self.screenshot.is_some() || self.report_startup {
             // Scripted runs draw continuously so they never wait for input.
             app.insert_resource(WinitSettings::continuous())
-                .insert_resource(Automation::new(
-                    self.scenario.clone(),
-                    if self.assessment {
-                        Mode::Assessment
-                    } else {
-                        Mode::Practice
-                    },
-                    self.seed.unwrap_or(1),
-                    self.choices.clone(),
-                    self.begin,
-                    self.screenshot.clone(),
-                ))
+                .insert_resource(
+                    Automation::new(
+                        self.scenario.clone(),
+                        if self.assessment {
+                            Mode::Assessment
+                        } else {
+                            Mode::Practice
+                        },
+                        self.seed.unwrap_or(1),
+                        self.choices.clone(),
+                        self.begin,
+                        self.screenshot.clone(),
+                    )
+                    .with_group(self.group.clone()),
+                )
                 .add_plugins(plugin);
         }
         if self.report_startup {
             app.insert_resource(ReportStartup);
         }
+        if let Some((width, height)) = self.window {
+            // After `Startup`, where projector mode asks for the full screen.
+            app.add_systems(
+                PostStartup,
+                move |mut windows: Query<&mut Window, With<PrimaryWindow>>| {
+                    for mut window in &mut windows {
+                        window.mode = WindowMode::Windowed;
+                        window.resolution.set(width as f32, height as f32);
+                    }
+                },
+            );
+        }
     }
+}
+
+fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
+    text.split_once('x')
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+        .filter(|&(w, h)| (320..=8192).contains(&w) && (240..=8192).contains(&h))
+        .ok_or_else(|| format!("`{text}` is not a window size such as 1920x1080"))
 }
 
 pub fn plugin(app: &mut App) {
@@ -108,8 +138,11 @@ pub struct Automation {
     pub scenario: Option<String>,
     pub mode: Mode,
     pub seed: u64,
-    /// Option numbers as shown, choice ids, `h` and `b`.
+    /// Option numbers as shown, choice ids, `h` and `b`; in projector mode, the room's
+    /// counts (`3/9/2/0`), a pick (`p2`), `r` (reveal), `n` (next) and `end`.
     pub choices: VecDeque<String>,
+    /// In projector mode: the group's name.
+    pub group: Option<String>,
     pub screenshot: Option<PathBuf>,
     stage: Stage,
     /// The screenshot has been written.
@@ -156,6 +189,7 @@ impl Automation {
             mode,
             seed,
             choices: choices.into(),
+            group: None,
             screenshot,
             captured: false,
             begin: begin || !choices_empty,
@@ -165,6 +199,42 @@ impl Automation {
     }
 }
 
+impl Automation {
+    pub fn with_group(mut self, group: Option<String>) -> Self {
+        self.group = group;
+        self
+    }
+}
+
+/// A projector-mode token as the facilitator's action, or why it is not one.
+fn projector_action(token: &str) -> Result<ProjectorAction, String> {
+    Ok(match token {
+        "r" => ProjectorAction::Reveal,
+        "n" => ProjectorAction::Next,
+        "end" => ProjectorAction::End,
+        t => {
+            let bad = || {
+                format!("`{t}` is not a count per reply (3/9/2/0), a pick (p2) or both (5/2/5/0p3)")
+            };
+            let (counts, pick) = match t.split_once('p') {
+                Some((counts, pick)) => (counts, Some(pick.parse().map_err(|_| bad())?)),
+                None => (t, None),
+            };
+            let votes = if counts.is_empty() {
+                Vec::new()
+            } else {
+                counts
+                    .split('/')
+                    .map(|n| n.trim().parse::<u32>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| bad())?
+            };
+            ProjectorAction::Decide { votes, pick }
+        }
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 fn drive_automation(
     mut commands: Commands,
     mut automation: ResMut<Automation>,
@@ -174,6 +244,8 @@ fn drive_automation(
     phase: Option<Res<State<SessionPhase>>>,
     active: Option<Res<ActiveSession>>,
     mut actions: MessageWriter<Action>,
+    mut room: MessageWriter<ProjectorAction>,
+    projector: Option<Res<ProjectorRun>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if automation.wait > 0 {
@@ -197,12 +269,51 @@ fn drive_automation(
                 automation.stage = Stage::Done;
                 return;
             };
+            if *screen.get() == Screen::Projector {
+                room.write(ProjectorAction::Start {
+                    file: entry.file.clone(),
+                    group: automation.group.clone().unwrap_or_default(),
+                    seed: automation.seed,
+                    participants: None,
+                });
+                automation.stage = Stage::Play;
+                return;
+            }
             selection.mode = automation.mode;
             selection.seed_text = automation.seed.to_string();
             actions.write(Action::Open {
                 file: entry.file.clone(),
             });
             automation.stage = Stage::Begin;
+        }
+        Stage::Play if *screen.get() == Screen::Projector => {
+            let Some(token) = automation.choices.pop_front() else {
+                automation.stage = Stage::Capture;
+                automation.wait = SETTLE_FRAMES;
+                return;
+            };
+            match projector_action(token.trim()) {
+                Ok(ProjectorAction::Decide { votes, pick }) => {
+                    // A pick alone counts nobody: as many zero counts as replies on offer.
+                    let offered = projector
+                        .as_ref()
+                        .map_or(0, |r| r.session.offered().count());
+                    let votes = if votes.is_empty() {
+                        vec![0; offered]
+                    } else {
+                        votes
+                    };
+                    room.write(ProjectorAction::Decide { votes, pick });
+                }
+                Ok(action) => {
+                    room.write(action);
+                }
+                Err(err) => {
+                    error!("automation: {err}");
+                    exit.write(AppExit::error());
+                    automation.stage = Stage::Done;
+                }
+            }
         }
         Stage::Begin if *screen.get() == Screen::Briefing => {
             if !automation.begin {

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "dev")]
 pub mod automation;
+pub mod class;
 mod egui_config;
 pub mod portrait;
 pub mod results_folder;
@@ -142,6 +143,7 @@ fn logic_plugin(app: &mut App) {
         screens::plugin,
         // After `screens`, which sets up the screen states it runs on entering.
         results_folder::plugin,
+        class::plugin,
     ));
 }
 
@@ -152,5 +154,6 @@ fn ui_plugin(app: &mut App) {
         theme::plugin,
         settings::ui_plugin,
         screens::ui_plugin,
+        class::ui_plugin,
     ));
 }

@@ -24,11 +24,20 @@ pub struct ResultsFolder {
     pub problem: Option<String>,
 }
 
-fn check_results_folder(paths: Res<AppPaths>, mut folder: ResMut<ResultsFolder>) {
-    folder.problem = results::ready_folder(&paths.results).err().map(|err| {
+fn check_results_folder(
+    paths: Res<AppPaths>,
+    exercise: Option<Res<crate::app::class::exercise::ExerciseMode>>,
+    mut folder: ResMut<ResultsFolder>,
+) {
+    // In exercise mode, results go to the exercise's folder (a shared folder may not be mounted).
+    let dir = exercise
+        .as_ref()
+        .and_then(|e| e.exercise.as_ref())
+        .map_or(&paths.results, |e| &e.results);
+    folder.problem = results::ready_folder(dir).err().map(|err| {
         format!(
             "Results cannot be saved in {}: {err}. Your sessions will be saved in another folder, shown at the end of each session.",
-            paths.results.display()
+            dir.display()
         )
     });
 }

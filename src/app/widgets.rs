@@ -60,7 +60,12 @@ pub fn top_bar(root: &mut egui::Ui, title: &str, settings_open: &mut bool) {
 
 /// A centred column of comfortable reading width.
 pub fn page(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
-    let width = ui.available_width().min(PAGE_WIDTH);
+    page_of_width(ui, PAGE_WIDTH, add);
+}
+
+/// A centred column at most `max_width` wide.
+pub fn page_of_width(ui: &mut egui::Ui, max_width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    let width = ui.available_width().min(max_width);
     let margin = ((ui.available_width() - width) / 2.0).max(0.0);
     ui.horizontal(|ui| {
         ui.add_space(margin);

@@ -20,6 +20,24 @@ pub struct Args {
     /// Where results are saved (default: your user data folder).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
+    /// Open in projector mode, for a facilitated group session (large text, the room's votes).
+    #[arg(long)]
+    projector: bool,
+    /// Open the instructor view of this results folder: the class report as charts and tables.
+    #[arg(long, value_name = "DIR", conflicts_with = "projector")]
+    instructor: Option<PathBuf>,
+    /// Play an exercise (`*.exercise.ron`) as a trainee: only its scenarios, with its mode,
+    /// seed, hints and attempts, each run saved into its results folder. Asks for your trainee
+    /// id once unless --trainee gives it.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["projector", "instructor", "results"]
+    )]
+    exercise: Option<PathBuf>,
+    /// With --exercise: your pseudonymous trainee id (instead of being asked).
+    #[arg(long, requires = "exercise")]
+    trainee: Option<String>,
     /// Test and screenshot automation (builds with the `dev` feature only).
     #[cfg(feature = "dev")]
     #[command(flatten)]
@@ -61,6 +79,15 @@ pub fn run(args: Args) -> u8 {
         paths,
         display: Display::Window,
     });
+    if args.projector {
+        crate::app::class::projector::open_at_start(&mut app);
+    }
+    if let Some(folder) = args.instructor.clone() {
+        crate::app::class::instructor::open_at_start(&mut app, folder);
+    }
+    if let Some(file) = &args.exercise {
+        crate::app::class::exercise::open_at_start(&mut app, file, args.trainee.clone());
+    }
     #[cfg(feature = "dev")]
     args.script.install(&mut app);
     match app.run() {

@@ -50,17 +50,8 @@ pub fn run(args: Args) -> u8 {
             let client =
                 attune_class::lrs::Client::new(url, credentials).with_page_size(args.page_size);
             eprintln!("Reading statements from {}…", one_line(url));
-            match client.fetch_runs() {
-                Ok(runs) => {
-                    let runs = runs
-                        .into_iter()
-                        .map(|result| attune_class::report::SourcedRun {
-                            source: format!("LRS {url}"),
-                            result,
-                        })
-                        .collect();
-                    Inputs::from_runs(runs, &args.paths)
-                }
+            match Inputs::from_lrs(&client, &args.paths) {
+                Ok(inputs) => inputs,
                 Err(err) => {
                     eprintln!("error: {err}");
                     return exit::PROBLEMS;

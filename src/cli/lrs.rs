@@ -45,29 +45,10 @@ impl Credentials {
         let (Some(user), Some(file)) = (&args.user, &args.password_file) else {
             return Ok(None);
         };
-        match attune_core::files::read_limited(file, 64 * 1024) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let password = text
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end()
-                    .to_owned();
-                if password.is_empty() {
-                    eprintln!("error: the password file {} is empty", shown(file));
-                    return Err(exit::USAGE);
-                }
-                Ok(Some(attune_class::lrs::Credentials {
-                    user: user.clone(),
-                    password,
-                }))
-            }
-            Err(err) => {
-                eprintln!(
-                    "error: cannot read the password file {}: {err}",
-                    shown(file)
-                );
+        match attune_class::lrs::Credentials::from_password_file(user, file) {
+            Ok(credentials) => Ok(Some(credentials)),
+            Err(why) => {
+                eprintln!("error: {}", one_line(&why));
                 Err(exit::USAGE)
             }
         }

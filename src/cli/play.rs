@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use attune_class::exercise::{Exercise, SeedPolicy, load_exercise};
+use attune_class::exercise::{Exercise, check_trainee_id, load_exercise};
 
 use attune_author::start_at;
 use attune_core::Playable;
@@ -466,9 +466,8 @@ fn run_exercise(path: &Path, args: &Args) -> u8 {
     let mut inputs = args.choices.clone().unwrap_or_default().into_iter();
     let mut code = exit::OK;
     for scenario in &exercise.scenarios {
-        let done = attempts_saved(&exercise, &trainee, scenario.id().as_str());
         if let Some(allowed) = exercise.attempts
-            && done >= allowed
+            && !exercise.may_play(&trainee, scenario.id().as_str())
         {
             outln!(
                 "\nYou have used all {allowed} attempt(s) at `{}`; it is skipped.",
@@ -480,10 +479,7 @@ fn run_exercise(path: &Path, args: &Args) -> u8 {
             playable: scenario.playable.clone(),
             scenario_path: &scenario.path,
             mode: exercise.mode,
-            seed: match exercise.seed {
-                SeedPolicy::Shared(seed) => seed,
-                SeedPolicy::PerTrainee => random_seed(),
-            },
+            seed: exercise.shared_seed().unwrap_or_else(random_seed),
             trainee: trainee.clone(),
             results_dir: Some(exercise.results.clone()),
             start: None,
@@ -509,17 +505,10 @@ fn write_exercise(out: &mut impl Write, exercise: &Exercise) -> std::io::Result<
     for (i, s) in exercise.scenarios.iter().enumerate() {
         writeln!(out, "  {}. {}", i + 1, s.playable.scenario().title.value)?;
     }
-    let mode = match exercise.mode {
-        Mode::Practice => "practice (feedback after every reply)",
-        Mode::Assessment => "assessment (feedback at the end)",
-    };
-    let hints = if exercise.hints { "allowed" } else { "off" };
-    let attempts = exercise
-        .attempts
-        .map_or("no limit".to_owned(), |n| n.to_string());
     writeln!(
         out,
-        "Mode: {mode}. Hints: {hints}. Attempts per scenario: {attempts}."
+        "{}",
+        debrief::wrap(&exercise.settings_summary(), 78, "")
     )?;
     writeln!(out)
 }
@@ -535,35 +524,6 @@ fn ask_trainee_id() -> Option<String> {
         eprintln!("{}", one_line(&line));
     }
     (!line.is_empty()).then_some(line)
-}
-
-/// A trainee id is pseudonymous and short: one line, at most 64 characters.
-fn check_trainee_id(id: &str) -> Result<(), &'static str> {
-    if id.trim().is_empty() {
-        Err("it is empty")
-    } else if id.chars().count() > 64 {
-        Err("it is longer than 64 characters")
-    } else if id.chars().any(attune_core::text::is_control) {
-        Err("it contains control characters")
-    } else {
-        Ok(())
-    }
-}
-
-/// How many runs of this scenario the trainee has saved for this exercise.
-fn attempts_saved(exercise: &Exercise, trainee: &str, scenario: &str) -> u32 {
-    let Ok(files) = results::list(&exercise.results) else {
-        return 0;
-    };
-    files
-        .iter()
-        .filter_map(|f| results::load(f).ok())
-        .filter(|r| {
-            r.trainee.as_str() == trainee
-                && r.scenario.id.as_str() == scenario
-                && r.exercise.as_ref().is_some_and(|e| e.id == exercise.id)
-        })
-        .count() as u32
 }
 
 /// Saves the finished run in `dir`, or if that fails (a full disk, a folder gone) in the user's

@@ -14,7 +14,7 @@ use bevy::prelude::*;
 
 use crate::support::{repo_root, scratch_dir};
 
-fn scenario_dir(name: &str, files: &[(&str, &Path)]) -> PathBuf {
+pub(crate) fn scenario_dir(name: &str, files: &[(&str, &Path)]) -> PathBuf {
     let dir = scratch_dir(name).join("scenarios");
     std::fs::create_dir_all(&dir).unwrap();
     for (file, from) in files {
@@ -23,11 +23,11 @@ fn scenario_dir(name: &str, files: &[(&str, &Path)]) -> PathBuf {
     dir
 }
 
-fn shipped(file: &str) -> PathBuf {
+pub(crate) fn shipped(file: &str) -> PathBuf {
     repo_root().join("scenarios").join(file)
 }
 
-fn headless_app(scenarios: &Path, results: &Path) -> App {
+pub(crate) fn headless_app(scenarios: &Path, results: &Path) -> App {
     let paths = AppPaths::new(
         scenarios.to_owned(),
         repo_root().join("assets"),
@@ -42,7 +42,7 @@ fn headless_app(scenarios: &Path, results: &Path) -> App {
     app
 }
 
-fn update_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
+pub(crate) fn update_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
     let start = Instant::now();
     while !done(app) {
         assert!(
@@ -54,18 +54,18 @@ fn update_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> boo
     }
 }
 
-fn send(app: &mut App, action: Action) {
+pub(crate) fn send(app: &mut App, action: Action) {
     app.world_mut().write_message(action);
     // One update to read the action, one for the state transition it asked for.
     app.update();
     app.update();
 }
 
-fn screen(app: &App) -> Screen {
+pub(crate) fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
 
-fn library_ready(app: &mut App) -> bool {
+pub(crate) fn library_ready(app: &mut App) -> bool {
     let library = app.world().resource::<Library>();
     !library.entries.is_empty() && library.is_ready()
 }

@@ -300,6 +300,7 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
         std::fs::read(from_folder.join("decisions.csv")).unwrap(),
         std::fs::read(from_lrs.join("decisions.csv")).unwrap()
     );
+    the_instructor_view_reads_the_lrs_as_the_folder(&ralph, &folder);
     ralph.stop();
 
     // A fresh LRS, stopped in the middle of a push and started again: nothing lost, nothing
@@ -358,4 +359,61 @@ fn push_to_ralph_is_idempotent_survives_a_restart_and_reports_the_same() {
         "the ledger claims statements the LRS does not hold"
     );
     assert_eq!(recorded.len(), statements);
+}
+
+/// The app's instructor view, headless, reads the same LRS (endpoint, user, password file) off
+/// the UI thread into the same report as the folder's; a wrong password says so.
+fn the_instructor_view_reads_the_lrs_as_the_folder(ralph: &Ralph, folder: &Path) {
+    use attune::app::class::instructor::{
+        InstructorAction, InstructorProblem, InstructorReport, LrsReading,
+    };
+    use attune::app::screens::{Action, Screen};
+
+    use crate::app::{headless_app, scenario_dir, screen, send, shipped, update_until};
+
+    let grief = "grief-eleven-weeks.scenario.ron";
+    let scenarios = scenario_dir("lrs-instructor", &[(grief, shipped(grief).leak() as &Path)]);
+    let mut app = headless_app(&scenarios, &scratch_dir("lrs-instructor-results"));
+    send(&mut app, Action::OpenInstructor);
+    assert_eq!(screen(&app), Screen::Instructor);
+    let read = |app: &mut bevy::prelude::App, password_file: PathBuf| {
+        app.world_mut().write_message(InstructorAction::OpenLrs {
+            endpoint: ralph.endpoint(),
+            user: Some(USER.into()),
+            password_file: Some(password_file),
+        });
+        app.update();
+        assert!(
+            app.world().contains_resource::<LrsReading>(),
+            "read off the UI thread"
+        );
+        update_until(app, "the LRS's report", |app| {
+            !app.world().contains_resource::<LrsReading>()
+        });
+        app.update();
+    };
+
+    let wrong = ralph.dir.join("wrong-password");
+    std::fs::write(&wrong, "not-the-password\n").unwrap();
+    read(&mut app, wrong);
+    let problem = app.world().resource::<InstructorProblem>().0.clone();
+    assert!(
+        problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("The LRS could not be read")),
+        "{problem:?}"
+    );
+    assert!(!app.world().contains_resource::<InstructorReport>());
+
+    read(&mut app, ralph.dir.join("password"));
+    assert_eq!(app.world().resource::<InstructorProblem>().0, None);
+    let shown = app.world().resource::<InstructorReport>();
+    assert_eq!(shown.source, format!("the LRS at {}", ralph.endpoint()));
+    let from_folder = attune_class::report::ClassReport::build(
+        &attune_class::report::Inputs::read(&[folder.to_owned(), scenarios], &mut |_, _| {}),
+    );
+    assert_eq!(shown.report.runs.len(), TRAINEES);
+    assert_eq!(shown.report.skills, from_folder.skills);
+    assert_eq!(shown.report.decisions, from_folder.decisions);
+    assert_eq!(shown.report.trainees, from_folder.trainees);
 }

@@ -5,6 +5,8 @@
 mod app;
 mod check;
 mod class;
+#[cfg(feature = "app")]
+mod class_app;
 mod docs;
 mod graph;
 mod hardening;

@@ -85,3 +85,56 @@ fn without_a_display_the_app_says_so() {
         stderr(&output)
     );
 }
+
+#[test]
+fn projector_mode_fills_a_projector_sized_window_and_saves_the_room_votes() {
+    if !xvfb_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the window test"
+        );
+        return;
+    }
+    let dir = scratch_dir("window-projector");
+    let shot = dir.join("projector.png");
+    let output = Command::new("timeout")
+        .args(["300", "xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"])
+        .arg(env!("CARGO_BIN_EXE_attune"))
+        .args(["app", "--projector", "--window", "1920x1080"])
+        .args(["--scenario", "grief-eleven-weeks", "--seed", "1"])
+        .args([
+            "--group",
+            "Group B",
+            "--choices",
+            "3/9/2/0,r,n,1/1/1/1p4,r,end",
+        ])
+        .arg("--results")
+        .arg(dir.join("results"))
+        .arg("--screenshot")
+        .arg(&shot)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .expect("xvfb-run runs");
+    assert!(
+        output.status.success(),
+        "the app failed:\n{}",
+        stderr(&output)
+    );
+    let image = image::open(&shot).expect("a PNG was written").to_rgb8();
+    assert_eq!((image.width(), image.height()), (1920, 1080));
+
+    let results = attune_core::results::list(&dir.join("results")).unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    let result = attune_core::results::load(&results[0]).unwrap();
+    assert_eq!(result.trainee.as_str(), "Group B");
+    assert_eq!(result.status, attune_core::results::RunStatus::Abandoned);
+    let group = result.group.expect("the room's votes");
+    assert_eq!(group.decisions.len(), 2);
+    assert_eq!(group.decisions[0].votes.values().sum::<u32>(), 14);
+    assert_eq!(result.decisions[0].chosen, result.decisions[0].shown[1]);
+    assert_eq!(
+        result.decisions[1].chosen, result.decisions[1].shown[3],
+        "the pick wins"
+    );
+}

@@ -115,6 +115,69 @@ impl Exercise {
     }
 }
 
+impl Exercise {
+    /// The seed a new run plays with: the shared one, or `None` for a fresh one per run.
+    pub fn shared_seed(&self) -> Option<u64> {
+        match self.seed {
+            SeedPolicy::Shared(seed) => Some(seed),
+            SeedPolicy::PerTrainee => None,
+        }
+    }
+
+    /// How many runs of this scenario the trainee has saved for this exercise, in its results
+    /// folder. A folder that cannot be read counts none (saving will say what is wrong).
+    pub fn attempts_saved(&self, trainee: &str, scenario: &str) -> u32 {
+        let Ok(files) = attune_core::results::list(&self.results) else {
+            return 0;
+        };
+        files
+            .iter()
+            .filter_map(|f| attune_core::results::load(f).ok())
+            .filter(|r| {
+                r.trainee.as_str() == trainee
+                    && r.scenario.id.as_str() == scenario
+                    && r.exercise.as_ref().is_some_and(|e| e.id == self.id)
+            })
+            .count() as u32
+    }
+
+    /// Whether the trainee may play this scenario again (`attempts` not used up).
+    pub fn may_play(&self, trainee: &str, scenario: &str) -> bool {
+        self.attempts
+            .is_none_or(|allowed| self.attempts_saved(trainee, scenario) < allowed)
+    }
+
+    /// The exercise's settings in one sentence, as trainees see them before they play.
+    pub fn settings_summary(&self) -> String {
+        let mode = match self.mode {
+            Mode::Practice => "practice (feedback after every reply)",
+            Mode::Assessment => "assessment (feedback at the end)",
+        };
+        let hints = if self.hints { "allowed" } else { "off" };
+        let attempts = self
+            .attempts
+            .map_or("no limit".to_owned(), |n| n.to_string());
+        let seed = match self.seed {
+            SeedPolicy::Shared(seed) => format!("the same for everyone ({seed})"),
+            SeedPolicy::PerTrainee => "one per run (recorded)".to_owned(),
+        };
+        format!("Mode: {mode}. Hints: {hints}. Attempts per scenario: {attempts}. Seed: {seed}.")
+    }
+}
+
+/// A trainee id is pseudonymous and short: one line, at most 64 characters. Err says why not.
+pub fn check_trainee_id(id: &str) -> Result<(), &'static str> {
+    if id.trim().is_empty() {
+        Err("it is empty")
+    } else if id.chars().count() > 64 {
+        Err("it is longer than 64 characters")
+    } else if id.chars().any(attune_core::text::is_control) {
+        Err("it contains control characters")
+    } else {
+        Ok(())
+    }
+}
+
 /// An exercise file after loading: the exercise if it has no errors, and everything found.
 #[derive(Debug, Clone)]
 pub struct LoadedExercise {

@@ -267,6 +267,7 @@ fn decision(d: &DecisionPoint) -> Markup {
         div.decision {
             div.meta { (d.scenario_title) " · " code { (d.node) } " · " (d.reached) " answered" }
             @if let Some(says) = &d.client_says { div.says { "“" (says) "”" } }
+            @if let Some(note) = d.picks_note() { p.note { (note) } }
             svg viewBox=(format!("0 0 {} {height}", LABEL_W + BAR_W + 90.0)) width="100%" role="img"
                 aria-label=(format!("Replies chosen at {}", d.node)) {
                 @for (i, r) in d.replies.iter().enumerate() {

@@ -22,6 +22,29 @@ pub struct Credentials {
     pub password: String,
 }
 
+impl Credentials {
+    /// `user` with the password on the first line of `file` (passwords are never typed on a
+    /// command line or kept in a settings file). Err says what is wrong, naming the file.
+    pub fn from_password_file(user: &str, file: &Path) -> Result<Credentials, String> {
+        let bytes = attune_core::files::read_limited(file, 64 * 1024)
+            .map_err(|err| format!("cannot read the password file {}: {err}", file.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let password = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned();
+        if password.is_empty() {
+            return Err(format!("the password file {} is empty", file.display()));
+        }
+        Ok(Credentials {
+            user: user.to_owned(),
+            password,
+        })
+    }
+}
+
 /// Why talking to the LRS failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LrsError {

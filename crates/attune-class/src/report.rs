@@ -82,6 +82,24 @@ impl Inputs {
 
     /// Inputs from runs already in hand (e.g. from an LRS), with the scenarios and exercises
     /// found in `paths` for reply texts and feedback.
+    /// The runs an LRS holds (`attune report --from-lrs`, the instructor view), with the
+    /// scenarios and exercises in `paths` for reply texts and feedback.
+    pub fn from_lrs(
+        client: &crate::lrs::Client,
+        paths: &[PathBuf],
+    ) -> Result<Inputs, crate::lrs::LrsError> {
+        let source = format!("LRS {}", client.endpoint());
+        let runs = client
+            .fetch_runs()?
+            .into_iter()
+            .map(|result| SourcedRun {
+                source: source.clone(),
+                result,
+            })
+            .collect();
+        Ok(Inputs::from_runs(runs, paths))
+    }
+
     pub fn from_runs(runs: Vec<SourcedRun>, paths: &[PathBuf]) -> Inputs {
         let mut inputs = Inputs::read(paths, &mut |_, _| {});
         inputs.runs.extend(runs);
@@ -356,9 +374,27 @@ pub struct DecisionPoint {
     pub client_says: Option<String>,
     /// Trainees (and room votes) who answered here.
     pub reached: u32,
+    /// Of `reached`: rooms whose facilitator only picked the room's reply, without counts.
+    /// Each counts as one choice of the reply the room took (the run's decision record).
+    pub picks_without_counts: u32,
     /// Every reply of the node (when the scenario is known) and every reply chosen, in the
     /// scenario's order.
     pub replies: Vec<ReplyShare>,
+}
+
+impl DecisionPoint {
+    /// What every view says when a room's pick without counts is among the answers here.
+    pub fn picks_note(&self) -> Option<String> {
+        match self.picks_without_counts {
+            0 => None,
+            1 => Some(
+                "Includes a room whose facilitator picked the reply without counts: it counts as one choice of the reply the room took.".to_owned(),
+            ),
+            n => Some(format!(
+                "Includes {n} rooms whose facilitator picked the reply without counts: each counts as one choice of the reply the room took."
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -568,20 +604,46 @@ fn progress(runs: &[RunRow]) -> Vec<Progress> {
         .collect()
 }
 
+/// What one run (or room) answered first at one decision point.
+struct FirstAnswer {
+    node: NodeId,
+    counts: Vec<(ChoiceId, u32)>,
+    /// A room's pick without counts, taken from the decision record as one choice.
+    picked_without_counts: bool,
+}
+
 /// What each run (or room) answered first at each decision point, once per node per run.
-/// A facilitated session's votes count as that many trainees choosing each reply.
-fn first_answers(result: &RunResult) -> Vec<(NodeId, Vec<(ChoiceId, u32)>)> {
+/// A facilitated session's votes count as that many trainees choosing each reply; where the
+/// facilitator only picked the room's reply (no counts), the reply the room took counts once.
+fn first_answers(result: &RunResult) -> Vec<FirstAnswer> {
     let standing: Vec<_> = result.decisions.iter().filter(|d| !d.taken_back).collect();
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     match &result.group {
         Some(group) => {
-            for votes in &group.decisions {
-                if seen.insert(votes.node.clone()) {
-                    out.push((
-                        votes.node.clone(),
-                        votes.votes.iter().map(|(c, n)| (c.clone(), *n)).collect(),
-                    ));
+            for (i, votes) in group.decisions.iter().enumerate() {
+                if !seen.insert(votes.node.clone()) {
+                    continue;
+                }
+                if votes.votes.values().any(|&n| n > 0) {
+                    out.push(FirstAnswer {
+                        node: votes.node.clone(),
+                        counts: votes.votes.iter().map(|(c, n)| (c.clone(), *n)).collect(),
+                        picked_without_counts: false,
+                    });
+                    continue;
+                }
+                // The votes follow the standing decisions in order; look the node up if not.
+                let taken = standing
+                    .get(i)
+                    .filter(|d| d.node == votes.node)
+                    .or_else(|| standing.iter().find(|d| d.node == votes.node));
+                if let Some(d) = taken {
+                    out.push(FirstAnswer {
+                        node: votes.node.clone(),
+                        counts: vec![(d.chosen.clone(), 1)],
+                        picked_without_counts: true,
+                    });
                 }
             }
         }
@@ -589,7 +651,11 @@ fn first_answers(result: &RunResult) -> Vec<(NodeId, Vec<(ChoiceId, u32)>)> {
             for d in standing {
                 if seen.insert(d.node.clone()) {
                     let first = d.first_choice.clone().unwrap_or_else(|| d.chosen.clone());
-                    out.push((d.node.clone(), vec![(first, 1)]));
+                    out.push(FirstAnswer {
+                        node: d.node.clone(),
+                        counts: vec![(first, 1)],
+                        picked_without_counts: false,
+                    });
                 }
             }
         }
@@ -600,6 +666,7 @@ fn first_answers(result: &RunResult) -> Vec<(NodeId, Vec<(ChoiceId, u32)>)> {
 fn where_the_class_went(inputs: &Inputs, runs: &[RunRow]) -> Vec<DecisionPoint> {
     // (scenario, node) -> choice -> count, in first-seen order for unknown scenarios.
     let mut counts: BTreeMap<(ScenarioId, NodeId), BTreeMap<ChoiceId, u32>> = BTreeMap::new();
+    let mut picks: BTreeMap<(ScenarioId, NodeId), u32> = BTreeMap::new();
     let mut titles: BTreeMap<ScenarioId, String> = BTreeMap::new();
     let mut first_seen: Vec<(ScenarioId, NodeId)> = Vec::new();
     for row in runs {
@@ -607,13 +674,16 @@ fn where_the_class_went(inputs: &Inputs, runs: &[RunRow]) -> Vec<DecisionPoint> 
         titles
             .entry(r.scenario.id.clone())
             .or_insert_with(|| r.scenario.title.clone());
-        for (node, answers) in first_answers(r) {
-            let key = (r.scenario.id.clone(), node);
+        for answer in first_answers(r) {
+            let key = (r.scenario.id.clone(), answer.node);
             if !counts.contains_key(&key) {
                 first_seen.push(key.clone());
             }
+            if answer.picked_without_counts {
+                *picks.entry(key.clone()).or_default() += 1;
+            }
             let entry = counts.entry(key).or_default();
-            for (choice, n) in answers {
+            for (choice, n) in answer.counts {
                 *entry.entry(choice).or_default() += n;
             }
         }
@@ -672,6 +742,7 @@ fn where_the_class_went(inputs: &Inputs, runs: &[RunRow]) -> Vec<DecisionPoint> 
                 r.best = best.is_some() && r.total_score == best;
             }
             DecisionPoint {
+                picks_without_counts: picks.get(&key).copied().unwrap_or(0),
                 scenario_title: titles.get(&key.0).cloned().unwrap_or_default(),
                 client_says: node
                     .and_then(|(p, c)| p.client(c).says.first().map(|s| s.value.clone())),
@@ -808,6 +879,52 @@ mod tests {
         }
         let shares: f32 = opening.replies.iter().map(|r| r.share).sum();
         assert!((shares - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_room_pick_without_counts_counts_once_for_the_reply_taken_and_says_so() {
+        let p = scenario();
+        let a = run(&p, "a", 1);
+        let mut room = run(&p, "room", 0);
+        // Counts at the first decision; only the facilitator's pick (no counts) at the second.
+        let (first, second) = (&room.decisions[0], &room.decisions[1]);
+        room.group = Some(GroupVotes {
+            participants: None,
+            decisions: vec![
+                DecisionVotes {
+                    node: first.node.clone(),
+                    votes: [(first.shown[0].clone(), 4)].into(),
+                },
+                DecisionVotes {
+                    node: second.node.clone(),
+                    votes: BTreeMap::new(),
+                },
+            ],
+        });
+        let report = ClassReport::build(&inputs(&p, vec![a.clone(), room.clone()]));
+        let point = |node: &NodeId| report.decisions.iter().find(|d| d.node == *node).unwrap();
+        let counted = point(&first.node);
+        assert_eq!((counted.reached, counted.picks_without_counts), (5, 0));
+
+        let picked = point(&second.node);
+        assert_eq!(picked.picks_without_counts, 1);
+        assert!(
+            picked
+                .picks_note()
+                .unwrap()
+                .contains("one choice of the reply the room took")
+        );
+        assert_eq!(counted.picks_note(), None);
+        let taken = &room.decisions[1].chosen;
+        let room_reply = picked.replies.iter().find(|r| r.choice == *taken).unwrap();
+        let trainee_at_second = a.decisions.iter().filter(|d| d.node == second.node).count() as u32;
+        assert_eq!(picked.reached, 1 + trainee_at_second);
+        let expected = 1 + a
+            .decisions
+            .iter()
+            .filter(|d| d.node == second.node && d.chosen == *taken)
+            .count() as u32;
+        assert_eq!(room_reply.chosen, expected);
     }
 
     #[test]

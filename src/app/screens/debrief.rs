@@ -30,10 +30,13 @@ fn leave_debrief(
     run: Option<Res<FinishedRun>>,
     library: Res<Library>,
     mut selection: ResMut<Selection>,
+    exercise: Option<Res<crate::app::class::exercise::ExerciseMode>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     for action in actions.read() {
         match action {
+            // An exercise's seed and attempts are checked where its scenarios are opened.
+            Action::PlayAgain { .. } if exercise.is_some() => next.set(Screen::Library),
             Action::PlayAgain { same_seed } => {
                 let Some(run) = &run else { continue };
                 selection.file = Some(run.file.clone());

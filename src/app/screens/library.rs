@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Action, Screen, Selection};
+use crate::app::class::exercise::{ExerciseMode, exercise_library};
 use crate::app::scenarios::{Entry, Library};
 use crate::app::settings::Settings;
 use crate::app::widgets;
@@ -24,13 +25,32 @@ pub(super) fn ui_plugin(app: &mut App) {
 fn open_briefing(
     mut actions: MessageReader<Action>,
     library: Res<Library>,
+    exercise: Option<Res<ExerciseMode>>,
     mut selection: ResMut<Selection>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     for action in actions.read() {
-        if let Action::Open { file } = action
-            && let Some(scenario) = library.entry(file).and_then(|e| e.playable.clone())
-        {
+        let Action::Open { file } = action else {
+            continue;
+        };
+        if let Some(exercise) = &exercise {
+            // Only the exercise's scenarios, with its mode and seed, while attempts are left.
+            if let Some((position, scenario)) = exercise.scenario(file)
+                && let Some((settings, _)) = exercise.playing()
+                && exercise.may_play(position)
+            {
+                selection.file = Some(file.clone());
+                selection.scenario = Some(scenario.playable.clone());
+                selection.mode = settings.mode;
+                selection.seed_text = settings
+                    .shared_seed()
+                    .map(|seed| seed.to_string())
+                    .unwrap_or_default();
+                next.set(Screen::Briefing);
+            }
+            continue;
+        }
+        if let Some(scenario) = library.entry(file).and_then(|e| e.playable.clone()) {
             selection.file = Some(file.clone());
             selection.scenario = Some(scenario);
             next.set(Screen::Briefing);
@@ -46,10 +66,29 @@ fn draw_library(
     mut actions: MessageWriter<Action>,
     mut settings_open: ResMut<crate::app::settings::SettingsOpen>,
     results_folder: Res<crate::app::results_folder::ResultsFolder>,
+    exercise: Option<Res<ExerciseMode>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = widgets::root_ui(ctx);
     widgets::top_bar(&mut root, Screen::Library.title(), &mut settings_open.0);
+    if let Some(exercise) = exercise {
+        // Exercise mode: its scenarios and settings only; mode, seed and trainee are its own.
+        egui::CentralPanel::default().show(&mut root, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("library-scroll")
+                .show(ui, |ui| {
+                    widgets::page(ui, |ui| {
+                        if let Some(problem) = &results_folder.problem {
+                            ui.colored_label(ui.visuals().error_fg_color, problem);
+                        }
+                        if let Some(file) = exercise_library(ui, &exercise) {
+                            actions.write(Action::Open { file });
+                        }
+                    });
+                });
+        });
+        return Ok(());
+    }
     egui::Panel::bottom("session-options").show(&mut root, |ui| {
         ui.add_space(6.0);
         // Edit a copy, so the settings (and their file) change only when the trainee types.
@@ -69,6 +108,19 @@ fn draw_library(
                     ui.label(
                     "Each scenario is one conversation. Read the content notes before you start.",
                 );
+                    if ui
+                        .button("Projector mode: play one session with a whole room  ›")
+                        .on_hover_text("For a facilitator: large text, the room's votes at each reply, the feedback revealed after discussion, and a debrief.")
+                        .clicked()
+                    {
+                        actions.write(Action::OpenProjector);
+                    }
+                    if ui
+                        .button("Instructor view: a class's results as charts and tables  ›")
+                        .clicked()
+                    {
+                        actions.write(Action::OpenInstructor);
+                    }
                     ui.add_space(12.0);
                     if let Some(error) = &library.folder_error {
                         ui.colored_label(ui.visuals().error_fg_color, error);
@@ -165,7 +217,7 @@ fn scenario_card(ui: &mut egui::Ui, entry: &Entry) -> Option<String> {
     start
 }
 
-fn scenario_summary(ui: &mut egui::Ui, s: &Scenario) {
+pub(crate) fn scenario_summary(ui: &mut egui::Ui, s: &Scenario) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new(&s.title.value).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

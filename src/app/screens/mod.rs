@@ -12,6 +12,8 @@ use attune_core::Playable;
 use attune_core::engine::Mode;
 use bevy::prelude::*;
 
+pub(crate) use library::scenario_summary;
+pub(crate) use session::FeedbackCard;
 pub use session::{ActiveSession, FinishedRun, SessionPhase};
 
 pub(super) fn plugin(app: &mut App) {
@@ -42,6 +44,12 @@ pub enum Screen {
     Briefing,
     Session,
     Debrief,
+    /// A facilitated group session (`class::projector`).
+    Projector,
+    /// A class's results as charts and tables (`class::instructor`).
+    Instructor,
+    /// An exercise's first screen: the trainee id, or the file's problems (`class::exercise`).
+    Exercise,
 }
 
 impl Screen {
@@ -51,6 +59,9 @@ impl Screen {
             Screen::Briefing => "Briefing",
             Screen::Session => "Session",
             Screen::Debrief => "Debrief",
+            Screen::Projector => "Projector mode",
+            Screen::Instructor => "Instructor view",
+            Screen::Exercise => "Exercise",
         }
     }
 }
@@ -82,6 +93,10 @@ pub enum Action {
         same_seed: bool,
     },
     ToLibrary,
+    /// Library → projector mode, for a room playing one session together.
+    OpenProjector,
+    /// Library → the instructor view of a results folder.
+    OpenInstructor,
 }
 
 /// What the trainee picked in the library: scenario, mode and seed.

@@ -17,8 +17,11 @@ use bevy::prelude::*;
 
 use super::{Action, Screen, Selection};
 use crate::app::AppPaths;
+use crate::app::class::exercise::ExerciseMode;
 use crate::app::scenarios::Library;
 use crate::app::settings::Settings;
+
+pub(crate) use views::FeedbackCard;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_sub_state::<SessionPhase>()
@@ -101,10 +104,12 @@ fn apply_session_actions(
     library: Res<Library>,
     settings: Res<Settings>,
     paths: Res<AppPaths>,
+    exercise: Option<Res<ExerciseMode>>,
 ) {
     let Some(mut active) = active else {
         return;
     };
+    let exercise = exercise.as_deref();
     for action in actions.read() {
         active.notice = None;
         match action {
@@ -118,7 +123,7 @@ fn apply_session_actions(
                         if active.session.mode() == Mode::Practice {
                             next_phase.set(SessionPhase::Feedback);
                         } else if active.session.status() != Status::AwaitingChoice {
-                            finish(&mut commands, &active, &settings, &paths, false);
+                            finish(&mut commands, &active, &settings, &paths, exercise, false);
                             next_screen.set(Screen::Debrief);
                         }
                     }
@@ -130,7 +135,7 @@ fn apply_session_actions(
                     active.prompt_shown_at = Instant::now();
                     next_phase.set(SessionPhase::Choosing);
                 } else {
-                    finish(&mut commands, &active, &settings, &paths, false);
+                    finish(&mut commands, &active, &settings, &paths, exercise, false);
                     next_screen.set(Screen::Debrief);
                 }
             }
@@ -142,6 +147,11 @@ fn apply_session_actions(
                 }
                 Err(err) => active.notice = Some(err.to_string()),
             },
+            Action::Hint
+                if exercise.is_some_and(|e| e.exercise.as_ref().is_some_and(|e| !e.hints)) =>
+            {
+                active.hint = Some("Hints are off in this exercise.".to_owned());
+            }
             Action::Hint => {
                 let hint = match active.session.hint() {
                     Ok(Some(hint)) => hint.to_owned(),
@@ -185,7 +195,7 @@ fn apply_session_actions(
             }
             Action::DismissReload => active.reload_available = false,
             Action::Leave => {
-                finish(&mut commands, &active, &settings, &paths, true);
+                finish(&mut commands, &active, &settings, &paths, exercise, true);
                 next_screen.set(Screen::Debrief);
             }
             _ => {}
@@ -195,7 +205,7 @@ fn apply_session_actions(
     if matches!(active.session.status(), Status::Stopped(_))
         && *phase.get() == SessionPhase::Choosing
     {
-        finish(&mut commands, &active, &settings, &paths, false);
+        finish(&mut commands, &active, &settings, &paths, exercise, false);
         next_screen.set(Screen::Debrief);
     }
 }
@@ -206,24 +216,38 @@ fn finish(
     active: &ActiveSession,
     settings: &Settings,
     paths: &AppPaths,
+    exercise: Option<&ExerciseMode>,
     quit: bool,
 ) {
-    let trainee = if settings.trainee.trim().is_empty() {
-        "anonymous".to_owned()
-    } else {
-        settings.trainee.trim().to_owned()
+    // In exercise mode: its trainee id, its folder, and the exercise recorded in the result
+    // (the library opened the scenario by its path).
+    let playing = exercise.and_then(ExerciseMode::playing);
+    let trainee = match playing {
+        Some((_, trainee)) => trainee.to_owned(),
+        None if settings.trainee.trim().is_empty() => "anonymous".to_owned(),
+        None => settings.trainee.trim().to_owned(),
     };
     let card = Scorecard::of(&active.session);
-    let result = RunResult::from_session(
+    let mut result = RunResult::from_session(
         &active.session,
         &card,
         TraineeId(trainee),
-        Some(paths.scenarios.join(&active.file).display().to_string()),
+        Some(match playing {
+            Some(_) => active.file.clone(),
+            None => paths.scenarios.join(&active.file).display().to_string(),
+        }),
         active.started_at,
         SystemTime::now(),
         quit,
     );
-    let saved = crate::app::results_folder::save(&paths.results, &result);
+    let folder = match playing {
+        Some((exercise, _)) => {
+            result.exercise = Some(exercise.reference());
+            &exercise.results
+        }
+        None => &paths.results,
+    };
+    let saved = crate::app::results_folder::save(folder, &result);
     if let Err(err) = &saved {
         error!("{err}");
     }
@@ -243,9 +267,17 @@ fn save_on_exit(
     active: Res<ActiveSession>,
     settings: Res<Settings>,
     paths: Res<AppPaths>,
+    exercise: Option<Res<ExerciseMode>>,
 ) {
     if exits.read().next().is_some() {
-        finish(&mut commands, &active, &settings, &paths, true);
+        finish(
+            &mut commands,
+            &active,
+            &settings,
+            &paths,
+            exercise.as_deref(),
+            true,
+        );
     }
 }
 
