@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod explore;
 pub mod export;
+pub mod layout;
 pub mod lint;
 pub mod show;
 pub mod start_at;
