@@ -67,7 +67,10 @@ pub struct Layout {
 impl Layout {
     /// The vertex whose box contains `point`, if any.
     pub fn vertex_at(&self, point: Point) -> Option<Vertex> {
-        let (hw, hh) = (self.options.node_width / 2.0, self.options.node_height / 2.0);
+        let (hw, hh) = (
+            self.options.node_width / 2.0,
+            self.options.node_height / 2.0,
+        );
         self.centres
             .iter()
             .position(|c| (point.x - c.x).abs() <= hw && (point.y - c.y).abs() <= hh)
@@ -342,7 +345,11 @@ fn place_row(row: &[u32], neighbours: &[Vec<u32>], y: &mut [f32], gap: &impl Fn(
     for i in (0..row.len() - 1).rev() {
         second[i] = second[i].min(second[i + 1] - gap(row[i], row[i + 1]));
     }
-    let mut placed: Vec<f32> = first.iter().zip(&second).map(|(a, b)| (a + b) / 2.0).collect();
+    let mut placed: Vec<f32> = first
+        .iter()
+        .zip(&second)
+        .map(|(a, b)| (a + b) / 2.0)
+        .collect();
     // The mean can bring two slots too close when both passes pushed; one more push fixes it.
     for i in 1..row.len() {
         placed[i] = placed[i].max(placed[i - 1] + gap(row[i - 1], row[i]));
@@ -443,7 +450,11 @@ mod tests {
     fn a_crossing_is_removed_by_ordering() {
         // Depth-first placement puts 2 above 3, so 1 → 2 would cross 0 → 3; ordering by
         // barycentre swaps them.
-        let g = Graph::new(4, 0, [(0, edge(2)), (0, edge(3)), (1, edge(2)), (2, edge(2))]);
+        let g = Graph::new(
+            4,
+            0,
+            [(0, edge(2)), (0, edge(3)), (1, edge(2)), (2, edge(2))],
+        );
         let layout = layered(&g, &[0, 1], LayoutOptions::default());
         let c = &layout.centres;
         assert!(c[0].y < c[1].y);
@@ -477,7 +488,11 @@ mod tests {
 
     #[test]
     fn shipped_scenarios_have_no_overlapping_boxes() {
-        for file in ["grief-eleven-weeks", "guarded-teen-referral", "new-country-student"] {
+        for file in [
+            "grief-eleven-weeks",
+            "guarded-teen-referral",
+            "new-country-student",
+        ] {
             let path = format!(
                 "{}/../../scenarios/{file}.scenario.ron",
                 env!("CARGO_MANIFEST_DIR")

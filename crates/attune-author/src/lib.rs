@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod explore;
 pub mod export;
+pub mod follow;
 pub mod layout;
 pub mod lint;
 pub mod show;
