@@ -3,6 +3,7 @@
 //! draw with egui. To add a screen: a variant in [`screens::Screen`], a module in `screens/`
 //! with a `plugin` (logic) and a `ui_plugin` (drawing), both registered in `screens/mod.rs`.
 
+pub mod author;
 #[cfg(feature = "dev")]
 pub mod automation;
 mod egui_config;
@@ -140,6 +141,7 @@ fn logic_plugin(app: &mut App) {
         scenarios::plugin,
         portrait::plugin,
         screens::plugin,
+        author::plugin,
         // After `screens`, which sets up the screen states it runs on entering.
         results_folder::plugin,
     ));
@@ -152,5 +154,6 @@ fn ui_plugin(app: &mut App) {
         theme::plugin,
         settings::ui_plugin,
         screens::ui_plugin,
+        author::ui_plugin,
     ));
 }

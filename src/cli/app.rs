@@ -20,6 +20,9 @@ pub struct Args {
     /// Where results are saved (default: your user data folder).
     #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
+    /// Start in author mode: ids, scores, the scenario map and live state (practice sessions).
+    #[arg(long)]
+    author: bool,
     /// Test and screenshot automation (builds with the `dev` feature only).
     #[cfg(feature = "dev")]
     #[command(flatten)]
@@ -61,6 +64,9 @@ pub fn run(args: Args) -> u8 {
         paths,
         display: Display::Window,
     });
+    if args.author {
+        app.insert_resource(crate::app::author::StartInAuthorMode);
+    }
     #[cfg(feature = "dev")]
     args.script.install(&mut app);
     match app.run() {
