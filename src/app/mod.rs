@@ -13,6 +13,7 @@ pub mod scenarios;
 pub mod screens;
 pub mod settings;
 mod theme;
+pub mod wake;
 mod widgets;
 
 use std::path::PathBuf;
@@ -142,6 +143,7 @@ fn logic_plugin(app: &mut App) {
         portrait::plugin,
         screens::plugin,
         author::plugin,
+        wake::plugin,
         // After `screens`, which sets up the screen states it runs on entering.
         results_folder::plugin,
     ));

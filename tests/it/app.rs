@@ -633,3 +633,58 @@ mod author {
         assert_eq!(session(&app).decisions().len(), 1);
     }
 }
+
+/// A file saved from another program wakes the app: the watcher sees it without any update
+/// running (in the window it wakes the event loop), and the app then asks for frames until the
+/// new version is in; idle, it asks for none, so the window stays at rest.
+#[test]
+fn a_saved_file_wakes_the_app_and_an_idle_app_asks_for_no_frames() {
+    use attune::app::wake::Wakeups;
+    use bevy::ecs::message::Messages;
+    use bevy::window::RequestRedraw;
+
+    let file = "grief-eleven-weeks.scenario.ron";
+    let scenarios = scenario_dir("app-wake", &[(file, &shipped(file))]);
+    let path = scenarios.join(file);
+    let mut app = headless_app(&scenarios, &scratch_dir("app-wake-results"));
+    update_until(&mut app, "the library", library_ready);
+    let redraws = |app: &mut App| {
+        app.update();
+        app.world().resource::<Messages<RequestRedraw>>().len()
+    };
+    // At rest (start-up's changes settled): no frames asked for.
+    let rest = Instant::now() + Duration::from_secs(10);
+    while redraws(&mut app) > 0 {
+        assert!(Instant::now() < rest, "the app never comes to rest");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let wakeups = app.world().resource::<Wakeups>().clone();
+    let seen = wakeups.changes();
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen(
+            "title: \"Eleven weeks\"",
+            "title: \"Eleven weeks (saved)\"",
+            1,
+        ),
+    )
+    .unwrap();
+    // No update runs here: only the watcher's thread can notice.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while wakeups.changes() == seen {
+        assert!(Instant::now() < deadline, "the save woke nothing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(redraws(&mut app) > 0, "frames are asked for after a save");
+    // Every update from here is one the app asked for, until the new version is in.
+    update_until(&mut app, "the saved title", |app| {
+        assert!(
+            app.world().resource::<Messages<RequestRedraw>>().len() > 0
+                || title_of(app, file).as_deref() == Some("Eleven weeks (saved)"),
+            "the app stopped asking for frames before the new version was in"
+        );
+        title_of(app, file).as_deref() == Some("Eleven weeks (saved)")
+    });
+}
