@@ -68,11 +68,12 @@ fn ensure_model<'m>(
                 lint_scenario(&a.loaded.file, playable, &LintThresholds::default()).diagnostics
             })
             .unwrap_or_default();
-        // Another version of the same scenario keeps the author's pan and zoom.
-        let same_scenario = slot
+        // Another version of the same scenario keeps the author's pan and zoom; another
+        // scenario starts fitted.
+        let other_scenario = slot
             .as_ref()
-            .is_some_and(|(p, _)| p.scenario().id.value == playable.scenario().id.value);
-        if !same_scenario {
+            .is_some_and(|(p, _)| p.scenario().id.value != playable.scenario().id.value);
+        if other_scenario {
             *view = MapView::default();
         }
         *slot = Some((Arc::clone(playable), MapModel::of(playable, &findings)));

@@ -271,10 +271,10 @@ pub fn map_view(
             view.pending = Some(Pending::Centre(current));
         }
     });
-    let (rect, canvas) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-    let canvas = canvas.on_hover_text_at_pointer(
-        "Drag or scroll to pan, Ctrl+scroll to zoom; click a node to jump there",
+    ui.weak(
+        "Drag, scroll or arrows to pan; Ctrl+scroll or +/- to zoom; click a node (or Tab to it and press Enter) to jump there.",
     );
+    let (rect, canvas) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     let size = model.size();
     match view.pending.take() {
         Some(Pending::Fit) => {
