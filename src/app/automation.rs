@@ -174,7 +174,7 @@ fn pan_map(
     }
     let step = 12.0 / map.view.zoom;
     // Back and forth across about 4,000 points of the map.
-    let direction = if (pan.frames_left / 330) % 2 == 0 {
+    let direction = if (pan.frames_left / 330).is_multiple_of(2) {
         1.0
     } else {
         -1.0

@@ -681,7 +681,7 @@ fn a_saved_file_wakes_the_app_and_an_idle_app_asks_for_no_frames() {
     // Every update from here is one the app asked for, until the new version is in.
     update_until(&mut app, "the saved title", |app| {
         assert!(
-            app.world().resource::<Messages<RequestRedraw>>().len() > 0
+            !app.world().resource::<Messages<RequestRedraw>>().is_empty()
                 || title_of(app, file).as_deref() == Some("Eleven weeks (saved)"),
             "the app stopped asking for frames before the new version was in"
         );

@@ -172,10 +172,7 @@ pub fn layered(graph: &Graph, roots: &[Vertex], options: LayoutOptions) -> Layou
     let mut rows: Vec<Vec<u32>> = vec![Vec::new(); layer_count];
     let mut placed = vec![false; slots];
     let mut stack: Vec<u32> = Vec::new();
-    let starts = roots
-        .iter()
-        .map(|&r| r as u32)
-        .chain(order.iter().map(|&v| v as u32));
+    let starts = roots.iter().copied().chain(order.iter().copied());
     for root in starts {
         if placed[root as usize] {
             continue;
