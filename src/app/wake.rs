@@ -42,6 +42,7 @@ struct WakeState {
     changes: AtomicU64,
     last_change: Mutex<Option<Instant>>,
     /// Wakes the window's event loop (absent headless).
+    #[cfg_attr(not(feature = "hot_reload"), allow(dead_code))]
     waker: Mutex<Option<Box<dyn Fn() + Send>>>,
     /// The watcher lives as long as the app.
     #[cfg(feature = "hot_reload")]
@@ -65,6 +66,7 @@ impl Wakeups {
     }
 
     /// Called from the watcher's thread.
+    #[cfg_attr(not(feature = "hot_reload"), allow(dead_code))]
     fn changed(&self) {
         if let Ok(mut last) = self.inner.last_change.lock() {
             *last = Some(Instant::now());
