@@ -193,7 +193,8 @@ fn draw_session(
     });
 
     // The conversation so far, scrolling above the current line.
-    let shown = Transcript::of(session, feedback, in_beat);
+    let mut shown = Transcript::of(session, feedback, in_beat);
+    shown.ids = author_details.is_some();
     egui::CentralPanel::default().show(&mut root, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("session-scroll")
