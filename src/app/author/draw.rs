@@ -54,7 +54,7 @@ fn ensure_model<'m>(
 ) -> &'m MapModel {
     let stale = slot.as_ref().is_none_or(|(p, _)| !Arc::ptr_eq(p, playable));
     if stale {
-        // Lint the version on screen, when the asset still holds its text.
+        // Lint the version on screen, when the asset still holds its text (as `attune lint`).
         let findings = library
             .entry(file)
             .and_then(|e| assets.get(&e.handle))
@@ -68,6 +68,9 @@ fn ensure_model<'m>(
                 lint_scenario(&a.loaded.file, playable, &LintThresholds::default()).diagnostics
             })
             .unwrap_or_default();
+        // What `attune check` adds: nodes no session reaches, replies never offered.
+        let mut findings = findings;
+        findings.extend(attune_author::explore::check(playable));
         // Another version of the same scenario keeps the author's pan and zoom; another
         // scenario starts fitted.
         let other_scenario = slot

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use attune_author::export::{EdgeKind, NodeKind, ScenarioMap};
 use attune_author::layout::{self, Layout, LayoutOptions};
 use attune_core::Playable;
-use attune_core::diagnostics::Diagnostic;
+use attune_core::diagnostics::{Code, Diagnostic};
 use attune_core::graph::Vertex;
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
@@ -45,8 +45,9 @@ pub struct MapNode {
     pub title: String,
     pub outcome: Option<&'static str>,
     pub start: bool,
+    /// Whether a session can get here, the conditions honoured (`attune check`'s search).
     pub reachable: bool,
-    /// Lint findings placed in this node, one line each.
+    /// Lint and path-search findings placed in this node, one line each.
     pub findings: Vec<String>,
 }
 
@@ -88,8 +89,14 @@ impl MapModel {
                 findings: Vec::new(),
             })
             .collect();
-        for (vertex, line) in findings_by_vertex(playable, findings) {
-            nodes[vertex as usize].findings.push(line);
+        for (vertex, diagnostic) in findings_by_vertex(playable, findings) {
+            let node = &mut nodes[vertex as usize];
+            // `attune check`'s path search: no session gets here with the conditions as written.
+            if diagnostic.code == Code::NeverReached {
+                node.reachable = false;
+            }
+            node.findings
+                .push(format!("{}: {}", diagnostic.code, diagnostic.message));
         }
         let edges = map
             .edges
@@ -144,7 +151,10 @@ impl MapModel {
 
 /// Each finding at the node (or ending) whose text it points into: the last one starting
 /// before it in the file. Findings about the scenario as a whole are left out.
-pub fn findings_by_vertex(playable: &Playable, findings: &[Diagnostic]) -> Vec<(Vertex, String)> {
+pub fn findings_by_vertex<'d>(
+    playable: &Playable,
+    findings: &'d [Diagnostic],
+) -> Vec<(Vertex, &'d Diagnostic)> {
     let scenario = playable.scenario();
     let mut starts: Vec<(u32, Vertex)> = scenario
         .nodes
@@ -166,7 +176,7 @@ pub fn findings_by_vertex(playable: &Playable, findings: &[Diagnostic]) -> Vec<(
             let at = d.primary.span.start;
             let slot = starts.partition_point(|&(s, _)| s <= at);
             let (_, vertex) = *starts.get(slot.checked_sub(1)?)?;
-            Some((vertex, format!("{}: {}", d.code, d.message)))
+            Some((vertex, d))
         })
         .collect()
 }
@@ -712,7 +722,7 @@ fn node_tooltip(ui: &mut egui::Ui, node: &MapNode) {
         ui.label(&node.title);
     }
     if !node.reachable {
-        ui.label("Not reachable from the start.");
+        ui.label("No session reaches this node with the conditions as written.");
     }
     for finding in &node.findings {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {finding}"));
@@ -850,16 +860,16 @@ mod tests {
     fn findings_are_placed_at_their_nodes() {
         let tom = tom();
         let node = &tom.scenario().nodes[3];
-        let finding = Diagnostic::warning(
-            attune_core::diagnostics::Code::CodeContradictsScore,
-            "a finding",
-            node.id().span,
-        );
+        let finding = Diagnostic::warning(Code::CodeContradictsScore, "a finding", node.id().span);
         let placed = findings_by_vertex(&tom, std::slice::from_ref(&finding));
         assert_eq!(placed.len(), 1);
         assert_eq!(placed[0].0, 3);
-        let model = MapModel::of(&tom, &[finding]);
-        assert_eq!(model.finding_count(), 1);
-        assert_eq!(model.nodes[3].findings.len(), 1);
+        assert_eq!(placed[0].1.code, Code::CodeContradictsScore);
+        let never = Diagnostic::warning(Code::NeverReached, "never reached", node.id().span);
+        let model = MapModel::of(&tom, &[finding, never]);
+        assert_eq!(model.finding_count(), 2);
+        assert_eq!(model.nodes[3].findings.len(), 2);
+        assert!(!model.nodes[3].reachable, "marked unreachable");
+        assert!(model.nodes[2].reachable && model.nodes[4].reachable);
     }
 }
