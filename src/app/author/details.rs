@@ -126,7 +126,7 @@ fn reply_details(ui: &mut egui::Ui, reply: &ReplyDetails) {
                 .map(|(skill, v)| format!("{} {v:+}", skill.label()))
                 .collect();
             ui.label(format!("total {:+} ({})", reply.total, scores.join(", ")));
-            ui.label(format!("→ {}", reply.next));
+            ui.label(format!("leads to {}", reply.next));
             if let Some(when) = reply.when {
                 ui.weak(format!("when {when}"));
             }
@@ -195,7 +195,7 @@ mod tests {
         // Several replies may lead to the same node.
         assert!(
             harness
-                .query_all_by_label(&format!("→ {}", reflect.next))
+                .query_all_by_label(&format!("leads to {}", reflect.next))
                 .next()
                 .is_some()
         );

@@ -671,7 +671,7 @@ fn node_text(
     let clip = painter.with_clip_rect(inner.intersect(painter.clip_rect()));
     let mut job = egui::text::LayoutJob::default();
     let mark = if node.findings.is_empty() { "" } else { "⚠ " };
-    let start = if node.start { "▶ " } else { "" };
+    let start = if node.start { "start: " } else { "" };
     job.append(
         &format!("{start}{mark}{}", node.id),
         0.0,

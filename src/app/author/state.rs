@@ -182,12 +182,16 @@ pub fn state_panel(
         Some(node) => {
             ui.label(format!("Replies at `{node}` with these values:"));
             for reply in replies {
-                let mark = if reply.offered { "✔" } else { "✘" };
+                let mark = if reply.offered {
+                    "on offer"
+                } else {
+                    "not offered"
+                };
                 let when = reply
                     .when
                     .as_deref()
                     .map_or(String::new(), |w| format!("  [when {w}]"));
-                let text = egui::RichText::new(format!("{mark} {}{when}", reply.id));
+                let text = egui::RichText::new(format!("{}: {mark}{when}", reply.id));
                 ui.label(if reply.offered { text } else { text.weak() })
                     .on_hover_text(&reply.reply);
             }
