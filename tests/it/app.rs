@@ -473,6 +473,23 @@ mod author {
         assert_eq!(node_id(&app), "opening");
     }
 
+    /// `attune app --author` starts with author mode on, whatever the settings say.
+    #[test]
+    fn the_author_flag_turns_author_mode_on_at_start() {
+        let file = "grief-eleven-weeks.scenario.ron";
+        let scenarios = scenario_dir("author-flag", &[(file, &shipped(file))]);
+        let mut app = headless_app(&scenarios, &scratch_dir("author-flag-results"));
+        app.insert_resource(attune::app::author::StartInAuthorMode);
+        app.update();
+        assert!(app.world().resource::<AuthorMode>().enabled);
+        assert!(
+            !app.world()
+                .resource::<attune::app::settings::Settings>()
+                .author_mode,
+            "the saved setting is left as it was"
+        );
+    }
+
     #[test]
     fn a_jump_starts_the_node_and_a_wrong_one_says_why() {
         let (mut app, _) = in_session("author-jump");
