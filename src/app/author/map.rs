@@ -521,7 +521,10 @@ fn clip_to_boxes(model: &MapModel, edge: &MapEdge) -> Vec<Pos2> {
     let mut points = edge.points.clone();
     let half = model.size() / 2.0;
     let n = points.len();
-    if n < 2 || points[0] == points[n - 1] && n == 2 {
+    if n == 0 {
+        return points;
+    }
+    if n == 1 || (n == 2 && points[0] == points[1]) {
         // A reply that leads back to its own node: a small loop above the box.
         let c = points[0];
         return vec![
