@@ -16,9 +16,11 @@ dir=$(mktemp -d)
 mkdir -p "$dir/scenarios"
 frames=${FRAMES:-600}
 
-for zoom in 1 0.3 fit; do
+# "none": the same session screen with the map closed, the baseline of what llvmpipe costs.
+for zoom in none 1 0.3 fit; do
   args=(--map)
-  [ "$zoom" != fit ] && args+=(--map-zoom "$zoom")
+  [ "$zoom" = none ] && args=()
+  [ "$zoom" != fit ] && [ "$zoom" != none ] && args+=(--map-zoom "$zoom")
   echo "== panning at zoom $zoom ($frames frames)"
   xvfb-run -a -s "-screen 0 1280x800x24" "$bin" app --scenarios "$dir/scenarios" --results "$dir/results" \
     --generate 1000 --scenario generated-1000 --seed 1 --begin "${args[@]}" --pan-frames "$frames" 2>/dev/null \

@@ -45,7 +45,8 @@ pub struct Script {
     #[arg(long, value_name = "ZOOM")]
     map_zoom: Option<f32>,
     /// With --map: pan the map by 12 points a frame for this many frames, print the frame
-    /// times Bevy measured, then exit (`benches/map.sh`).
+    /// times Bevy measured, then exit (`benches/map.sh`); without --map, the same with the map
+    /// closed, as a baseline.
     #[arg(long, value_name = "FRAMES", hide = true)]
     pan_frames: Option<u32>,
     /// Before starting, write the generated scenario with this many nodes into the scenarios
@@ -163,8 +164,11 @@ fn pan_map(
     diagnostics: Res<bevy::diagnostic::DiagnosticsStore>,
     mut exit: MessageWriter<AppExit>,
     mut settled: Local<u32>,
+    active: Option<Res<ActiveSession>>,
 ) {
-    if !request.opened {
+    // Without --map: the same frames with the map closed, as a baseline; either way, on the
+    // session screen.
+    if (request.open && !request.opened) || active.is_none() {
         return;
     }
     // Let the map open and draw before measuring.
@@ -179,7 +183,9 @@ fn pan_map(
     } else {
         -1.0
     };
-    map.view.centre.x += direction * step;
+    if request.opened {
+        map.view.centre.x += direction * step;
+    }
     if pan.frames_left > 0 {
         pan.frames_left -= 1;
         return;
@@ -195,8 +201,9 @@ fn pan_map(
     if !values.is_empty() {
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         println!(
-            "map-pan frames {} zoom {:.2}: mean {mean:.2} ms ({:.1} fps), median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            "map-pan frames {} map {} zoom {:.2}: mean {mean:.2} ms ({:.1} fps), median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
             values.len(),
+            if request.opened { "open" } else { "closed" },
             map.view.zoom,
             1000.0 / mean,
             at(0.5),
