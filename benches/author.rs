@@ -1,13 +1,16 @@
 //! `attune test`: its walk phase on the 10,000-node generated scenario (10,000 random walks and
 //! the two greedy ones, coverage recorded), and the exhaustive search of each shipped scenario.
 //!
+//! Also the app map's layered layout of the 1,000-node generated scenario.
+//!
 //! Run: `cargo bench --no-default-features --bench author`. Targets: the walks under 2 s; the
-//! search of the largest shipped scenario under 0.5 s.
+//! search of the largest shipped scenario under 0.5 s; the map layout under 200 ms.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use attune_author::explore::{self, Method, Options};
+use attune_author::layout::{self, LayoutOptions};
 use attune_core::generate::scenario_text;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -54,5 +57,20 @@ fn author(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, author);
+fn map_layout(c: &mut Criterion) {
+    let mut group = c.benchmark_group("map");
+    group.sample_size(20);
+    let loaded = attune_core::load_str("bench.scenario.ron", scenario_text(1_000), None);
+    let generated = loaded.playable.expect("the generated scenario is valid");
+    let start = generated.vertex(generated.start());
+    group.bench_function("layout_1000_nodes", |b| {
+        b.iter(|| {
+            let layout = layout::layered(generated.graph(), &[start], LayoutOptions::default());
+            black_box(layout.width)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, author, map_layout);
 criterion_main!(benches);

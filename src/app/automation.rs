@@ -46,11 +46,45 @@ pub struct Script {
     /// For `benches/app.sh`: print when the first library frame is drawn, then exit.
     #[arg(long, hide = true)]
     report_startup: bool,
+    /// With --scenario: turn author mode on and open the scenario map before the screenshot.
+    #[arg(long)]
+    map: bool,
+    /// With --map: the map's zoom (1 = 100%), centred on the current node; default: fit it all.
+    #[arg(long, value_name = "ZOOM")]
+    map_zoom: Option<f32>,
+    /// With --map: pan the map by 12 points a frame for this many frames, print the frame
+    /// times Bevy measured, then exit (`benches/map.sh`); without --map, the same with the map
+    /// closed, as a baseline.
+    #[arg(long, value_name = "FRAMES", hide = true)]
+    pan_frames: Option<u32>,
+    /// Before starting, write the generated scenario with this many nodes into the scenarios
+    /// folder as `generated-N.scenario.ron` (`benches/map.sh`).
+    #[arg(long, value_name = "NODES", hide = true)]
+    generate: Option<usize>,
 }
 
 impl Script {
     /// Adds the automation to an app, if any option asks for it.
     pub fn install(&self, app: &mut App) {
+        if let Some(nodes) = self.generate {
+            let dir = app.world().resource::<super::AppPaths>().scenarios.clone();
+            let path = dir.join(format!("generated-{nodes}.scenario.ron"));
+            if let Err(err) = std::fs::write(&path, attune_core::generate::scenario_text(nodes)) {
+                error!("automation: cannot write {}: {err}", path.display());
+            }
+        }
+        if self.map {
+            app.insert_resource(super::author::StartInAuthorMode);
+        }
+        if let Some(frames) = self.pan_frames {
+            app.add_plugins(bevy::diagnostic::FrameTimeDiagnosticsPlugin::new(
+                frames as usize,
+            ))
+            .insert_resource(PanMap {
+                frames_left: frames,
+            })
+            .add_systems(Update, pan_map.run_if(resource_exists::<PanMap>));
+        }
         if self.scenario.is_some() || self.screenshot.is_some() || self.report_startup {
             // Scripted runs draw continuously so they never wait for input.
             app.insert_resource(WinitSettings::continuous())
@@ -69,6 +103,11 @@ impl Script {
                     )
                     .with_group(self.group.clone()),
                 )
+                .insert_resource(MapRequest {
+                    open: self.map,
+                    zoom: self.map_zoom,
+                    opened: false,
+                })
                 .add_plugins(plugin);
         }
         if self.report_startup {
@@ -130,6 +169,79 @@ fn report_startup(
         println!("library-frame-unix-ns {now}");
         exit.write(AppExit::Success);
     }
+}
+
+/// Whether to open the scenario map before the screenshot, and at what zoom.
+#[derive(Resource, Debug)]
+struct MapRequest {
+    open: bool,
+    zoom: Option<f32>,
+    opened: bool,
+}
+
+/// Panning the map for `benches/map.sh`.
+#[derive(Resource, Debug)]
+struct PanMap {
+    frames_left: u32,
+}
+
+/// Pans the map a little every frame once it is open; at the end prints the frame times
+/// (`FrameTimeDiagnosticsPlugin`, milliseconds) and exits.
+fn pan_map(
+    mut pan: ResMut<PanMap>,
+    request: Res<MapRequest>,
+    mut map: ResMut<super::author::MapState>,
+    diagnostics: Res<bevy::diagnostic::DiagnosticsStore>,
+    mut exit: MessageWriter<AppExit>,
+    mut settled: Local<u32>,
+    active: Option<Res<ActiveSession>>,
+) {
+    // Without --map: the same frames with the map closed, as a baseline; either way, on the
+    // session screen.
+    if (request.open && !request.opened) || active.is_none() {
+        return;
+    }
+    // Let the map open and draw before measuring.
+    if *settled < SETTLE_FRAMES {
+        *settled += 1;
+        return;
+    }
+    let step = 12.0 / map.view.zoom;
+    // Back and forth across about 4,000 points of the map.
+    let direction = if (pan.frames_left / 330).is_multiple_of(2) {
+        1.0
+    } else {
+        -1.0
+    };
+    if request.opened {
+        map.view.centre.x += direction * step;
+    }
+    if pan.frames_left > 0 {
+        pan.frames_left -= 1;
+        return;
+    }
+    let Some(frame_time) =
+        diagnostics.get(&bevy::diagnostic::FrameTimeDiagnosticsPlugin::FRAME_TIME)
+    else {
+        return;
+    };
+    let mut values: Vec<f64> = frame_time.values().copied().collect();
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    if !values.is_empty() {
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        println!(
+            "map-pan frames {} map {} zoom {:.2}: mean {mean:.2} ms ({:.1} fps), median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            values.len(),
+            if request.opened { "open" } else { "closed" },
+            map.view.zoom,
+            1000.0 / mean,
+            at(0.5),
+            at(0.95),
+            at(1.0),
+        );
+    }
+    exit.write(AppExit::Success);
 }
 
 #[derive(Resource, Debug)]
@@ -237,6 +349,10 @@ fn projector_action(token: &str) -> Result<ProjectorAction, String> {
 #[allow(clippy::too_many_arguments)]
 fn drive_automation(
     mut commands: Commands,
+    map_request: Option<ResMut<MapRequest>>,
+    author: Option<ResMut<super::author::AuthorSession>>,
+    map: Option<ResMut<super::author::MapState>>,
+    panning: Option<Res<PanMap>>,
     mut automation: ResMut<Automation>,
     library: Res<Library>,
     mut selection: ResMut<Selection>,
@@ -365,11 +481,22 @@ fn drive_automation(
             }
             _ => {}
         },
+        Stage::Capture if map_request.as_ref().is_some_and(|r| r.open && !r.opened) => {
+            if let (Some(mut request), Some(mut author), Some(mut map)) = (map_request, author, map)
+            {
+                super::author::open_map(&mut author, &mut map, request.zoom);
+                request.opened = true;
+            }
+            automation.wait = SETTLE_FRAMES;
+        }
         Stage::Capture => {
             let Some(path) = automation.screenshot.clone() else {
-                // Stay open for the author, as a normal desktop app that idles when nothing changes.
+                // Stay open for the author, as a normal desktop app that idles when nothing
+                // changes (unless panning the map for the benchmark, which draws every frame).
                 automation.stage = Stage::Done;
-                commands.insert_resource(WinitSettings::desktop_app());
+                if panning.is_none() {
+                    commands.insert_resource(WinitSettings::desktop_app());
+                }
                 return;
             };
             commands

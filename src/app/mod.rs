@@ -3,6 +3,7 @@
 //! draw with egui. To add a screen: a variant in [`screens::Screen`], a module in `screens/`
 //! with a `plugin` (logic) and a `ui_plugin` (drawing), both registered in `screens/mod.rs`.
 
+pub mod author;
 #[cfg(feature = "dev")]
 pub mod automation;
 pub mod class;
@@ -13,6 +14,7 @@ pub mod scenarios;
 pub mod screens;
 pub mod settings;
 mod theme;
+pub mod wake;
 mod widgets;
 
 use std::path::PathBuf;
@@ -141,6 +143,8 @@ fn logic_plugin(app: &mut App) {
         scenarios::plugin,
         portrait::plugin,
         screens::plugin,
+        author::plugin,
+        wake::plugin,
         // After `screens`, which sets up the screen states it runs on entering.
         results_folder::plugin,
         class::plugin,
@@ -155,5 +159,6 @@ fn ui_plugin(app: &mut App) {
         settings::ui_plugin,
         screens::ui_plugin,
         class::ui_plugin,
+        author::ui_plugin,
     ));
 }

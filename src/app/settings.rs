@@ -27,6 +27,8 @@ pub struct Settings {
     pub reduced_motion: bool,
     /// Pseudonymous, saved with every result.
     pub trainee: String,
+    /// Author mode: ids, scores, the map and the live state while playing (practice only).
+    pub author_mode: bool,
 }
 
 impl Default for Settings {
@@ -36,6 +38,7 @@ impl Default for Settings {
             theme: Theme::Light,
             reduced_motion: false,
             trainee: String::new(),
+            author_mode: false,
         }
     }
 }
@@ -151,6 +154,13 @@ pub fn settings_form(ui: &mut egui::Ui, settings: &mut Settings) {
                 egui::TextEdit::singleline(&mut settings.trainee)
                     .hint_text("a pseudonym, e.g. T-07")
                     .desired_width(200.0),
+            );
+            ui.end_row();
+
+            ui.label("Author mode");
+            ui.checkbox(
+                &mut settings.author_mode,
+                "Ids, scores, map and live state while playing (F2)",
             );
             ui.end_row();
         });

@@ -38,6 +38,9 @@ pub struct Args {
     /// With --exercise: your pseudonymous trainee id (instead of being asked).
     #[arg(long, requires = "exercise")]
     trainee: Option<String>,
+    /// Start in author mode: ids, scores, the scenario map and live state (practice sessions).
+    #[arg(long)]
+    author: bool,
     /// Test and screenshot automation (builds with the `dev` feature only).
     #[cfg(feature = "dev")]
     #[command(flatten)]
@@ -87,6 +90,9 @@ pub fn run(args: Args) -> u8 {
     }
     if let Some(file) = &args.exercise {
         crate::app::class::exercise::open_at_start(&mut app, file, args.trainee.clone());
+    }
+    if args.author {
+        app.insert_resource(crate::app::author::StartInAuthorMode);
     }
     #[cfg(feature = "dev")]
     args.script.install(&mut app);

@@ -208,27 +208,17 @@ fn play_session(setup: Setup, scripted: bool, inputs: &mut dyn Iterator<Item = S
 
     let started_at = SystemTime::now();
     let mut session = match &start {
-        Some((node, state)) => {
-            let session = Session::start_at(
-                playable.clone(),
-                mode,
-                seed,
-                node,
-                &state.variable_refs(),
-                &state.flag_refs(),
-            );
-            match session {
-                Ok(session) => {
-                    let _ = write_starting_point(&mut out, &session, node, mode, seed);
-                    session
-                }
-                // `starting_point` checked the node and every name, so this is not reached.
-                Err(err) => {
-                    eprintln!("error: {err}");
-                    return exit::USAGE;
-                }
+        Some((node, state)) => match start_at::start(playable.clone(), mode, seed, node, state) {
+            Ok(session) => {
+                let _ = write_starting_point(&mut out, &session, node, mode, seed);
+                session
             }
-        }
+            // `starting_point` checked the node and every name, so this is not reached.
+            Err(problem) => {
+                eprintln!("error: {}\nhelp: {}", problem.message, problem.help);
+                return exit::USAGE;
+            }
+        },
         None => {
             let _ = write_briefing(&mut out, playable.scenario(), mode, seed);
             Session::start(playable.clone(), mode, seed)

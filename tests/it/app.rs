@@ -379,3 +379,329 @@ fn the_library_says_when_results_cannot_be_saved() {
         "{problem:?}"
     );
 }
+
+mod author {
+    //! Author mode, headless: the same `AuthorAction` messages its views send.
+
+    use attune::app::author::{AuthorAction, AuthorMode, AuthorSession};
+
+    use super::*;
+
+    fn author(app: &mut App, action: AuthorAction) {
+        app.world_mut().write_message(action);
+        app.update();
+        app.update();
+    }
+
+    fn session(app: &App) -> &attune_core::engine::Session {
+        &app.world().resource::<ActiveSession>().session
+    }
+
+    fn node_id(app: &App) -> String {
+        session(app).node().unwrap().id.as_str().to_owned()
+    }
+
+    fn offered(app: &App) -> Vec<String> {
+        session(app)
+            .offered_ids()
+            .map(|id| id.as_str().to_owned())
+            .collect()
+    }
+
+    /// Tom's scenario in a folder of its own, the app in a practice session at its start.
+    fn in_session(name: &str) -> (App, PathBuf) {
+        let file = "grief-eleven-weeks.scenario.ron";
+        let scenarios = scenario_dir(name, &[(file, &shipped(file))]);
+        let mut app = headless_app(&scenarios, &scratch_dir(&format!("{name}-results")));
+        update_until(&mut app, "the library", library_ready);
+        send(&mut app, Action::Open { file: file.into() });
+        send(&mut app, Action::Begin);
+        assert_eq!(screen(&app), Screen::Session);
+        (app, scenarios.join(file))
+    }
+
+    #[test]
+    fn author_mode_toggles_and_stays_off_in_assessment() {
+        let (mut app, _) = in_session("author-toggle");
+        assert!(
+            !app.world().resource::<AuthorMode>().enabled,
+            "off for trainees"
+        );
+        // Off: author actions do nothing.
+        author(
+            &mut app,
+            AuthorAction::JumpTo {
+                node: "evenings".into(),
+            },
+        );
+        assert_eq!(node_id(&app), "opening");
+        author(&mut app, AuthorAction::Toggle);
+        assert!(app.world().resource::<AuthorMode>().enabled);
+        assert!(
+            app.world()
+                .resource::<attune::app::settings::Settings>()
+                .author_mode,
+            "the switch is the one in the settings"
+        );
+        author(&mut app, AuthorAction::ToggleMap);
+        assert!(app.world().resource::<AuthorSession>().map_open);
+        author(&mut app, AuthorAction::Toggle);
+        assert!(!app.world().resource::<AuthorMode>().enabled);
+
+        // In assessment mode author mode shows nothing and jumps nowhere, even when on.
+        let file = "grief-eleven-weeks.scenario.ron";
+        let scenarios = scenario_dir("author-assessment", &[(file, &shipped(file))]);
+        let mut app = headless_app(&scenarios, &scratch_dir("author-assessment-results"));
+        update_until(&mut app, "the library", library_ready);
+        author(&mut app, AuthorAction::Toggle);
+        app.world_mut()
+            .resource_mut::<attune::app::screens::Selection>()
+            .mode = Mode::Assessment;
+        send(&mut app, Action::Open { file: file.into() });
+        send(&mut app, Action::Begin);
+        assert_eq!(screen(&app), Screen::Session);
+        assert_eq!(session(&app).mode(), Mode::Assessment);
+        let mode = *app.world().resource::<AuthorMode>();
+        assert!(mode.enabled);
+        assert!(!mode.shows_for(Some(app.world().resource::<ActiveSession>())));
+        author(
+            &mut app,
+            AuthorAction::JumpTo {
+                node: "evenings".into(),
+            },
+        );
+        assert_eq!(node_id(&app), "opening");
+    }
+
+    /// `attune app --author` starts with author mode on, whatever the settings say.
+    #[test]
+    fn the_author_flag_turns_author_mode_on_at_start() {
+        let file = "grief-eleven-weeks.scenario.ron";
+        let scenarios = scenario_dir("author-flag", &[(file, &shipped(file))]);
+        let mut app = headless_app(&scenarios, &scratch_dir("author-flag-results"));
+        app.insert_resource(attune::app::author::StartInAuthorMode);
+        app.update();
+        assert!(app.world().resource::<AuthorMode>().enabled);
+        assert!(
+            !app.world()
+                .resource::<attune::app::settings::Settings>()
+                .author_mode,
+            "the saved setting is left as it was"
+        );
+    }
+
+    #[test]
+    fn a_jump_starts_the_node_and_a_wrong_one_says_why() {
+        let (mut app, _) = in_session("author-jump");
+        author(&mut app, AuthorAction::Toggle);
+        send(&mut app, Action::Choose(1));
+        author(
+            &mut app,
+            AuthorAction::JumpTo {
+                node: "evenings".into(),
+            },
+        );
+        assert_eq!(node_id(&app), "evenings");
+        assert_eq!(
+            *app.world().resource::<State<SessionPhase>>().get(),
+            SessionPhase::Choosing
+        );
+        assert!(session(&app).decisions().is_empty());
+        // A branch cannot be started at: the same message as `attune play --from`.
+        author(
+            &mut app,
+            AuthorAction::JumpTo {
+                node: "after-better-place".into(),
+            },
+        );
+        assert_eq!(node_id(&app), "evenings", "the session stays where it was");
+        let message = app.world().resource::<AuthorSession>().message.clone();
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("is a branch")),
+            "{message:?}"
+        );
+    }
+
+    #[test]
+    fn setting_a_flag_and_jumping_offers_the_conditional_reply() {
+        let (mut app, _) = in_session("author-state");
+        author(&mut app, AuthorAction::Toggle);
+        author(
+            &mut app,
+            AuthorAction::JumpTo {
+                node: "relief".into(),
+            },
+        );
+        assert_eq!(node_id(&app), "relief");
+        assert!(!offered(&app).contains(&"relief.both-true".to_owned()));
+        author(
+            &mut app,
+            AuthorAction::SetFlag {
+                name: "anger_heard".into(),
+                on: true,
+            },
+        );
+        author(
+            &mut app,
+            AuthorAction::SetVariable {
+                name: "trust".into(),
+                value: 7,
+            },
+        );
+        let draft = app.world().resource::<AuthorSession>().draft.clone();
+        assert!(draft.flags.contains(&("anger_heard".to_owned(), true)));
+        author(
+            &mut app,
+            AuthorAction::JumpTo {
+                node: "relief".into(),
+            },
+        );
+        assert!(
+            offered(&app).contains(&"relief.both-true".to_owned()),
+            "{:?}",
+            offered(&app)
+        );
+        assert_eq!(session(&app).variable("trust"), Some(7));
+    }
+
+    #[test]
+    fn a_saved_edit_replays_the_path_and_a_broken_one_keeps_the_last_good_version() {
+        let (mut app, path) = in_session("author-follow");
+        let original = std::fs::read_to_string(&path).unwrap();
+        author(&mut app, AuthorAction::Toggle);
+        // Two replies, chosen by id.
+        for id in ["opening.reflect-reluctance", "managing.sleep"] {
+            let position = offered(&app).iter().position(|o| o == id).unwrap();
+            send(&mut app, Action::Choose(position + 1));
+            send(&mut app, Action::Continue);
+        }
+        let there = node_id(&app);
+
+        // An edit elsewhere: the path is replayed and the session carries on at the same node.
+        std::fs::write(
+            &path,
+            original.replacen("title: \"Eleven weeks\"", "title: \"Eleven weeks (v2)\"", 1),
+        )
+        .unwrap();
+        update_until(&mut app, "the replayed session", |app| {
+            session(app).playable().scenario().title.value == "Eleven weeks (v2)"
+        });
+        assert_eq!(node_id(&app), there);
+        assert_eq!(session(&app).decisions().len(), 2);
+        assert!(!app.world().resource::<ActiveSession>().reload_available);
+        let message = app
+            .world()
+            .resource::<AuthorSession>()
+            .message
+            .clone()
+            .unwrap();
+        assert!(message.contains("2 of 2 replies replayed"), "{message}");
+
+        // A broken edit: its errors are shown and the last good version stays.
+        std::fs::write(
+            &path,
+            original.replacen("start: \"opening\"", "start: \"openin\"", 1),
+        )
+        .unwrap();
+        update_until(&mut app, "the errors", |app| {
+            !app.world().resource::<AuthorSession>().problems.is_empty()
+        });
+        let problems = app.world().resource::<AuthorSession>().problems.clone();
+        assert!(
+            problems[0].contains("unknown-node") && problems[0].contains("`openin`"),
+            "{problems:?}"
+        );
+        assert_eq!(
+            session(&app).playable().scenario().title.value,
+            "Eleven weeks (v2)"
+        );
+        assert_eq!(node_id(&app), there);
+
+        // An edit that removes the second reply: the path breaks there, and says so.
+        std::fs::write(
+            &path,
+            original.replacen("id: \"managing.sleep\"", "id: \"managing.sleep-well\"", 1),
+        )
+        .unwrap();
+        update_until(&mut app, "the errors to clear", |app| {
+            app.world().resource::<AuthorSession>().problems.is_empty()
+        });
+        update_until(&mut app, "the broken path", |app| {
+            app.world()
+                .resource::<AuthorSession>()
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("breaks"))
+        });
+        let message = app
+            .world()
+            .resource::<AuthorSession>()
+            .message
+            .clone()
+            .unwrap();
+        assert!(message.contains("decision 2, at `managing`"), "{message}");
+        assert_eq!(
+            node_id(&app),
+            "managing",
+            "carrying on at the decision that broke"
+        );
+        assert_eq!(session(&app).decisions().len(), 1);
+    }
+}
+
+/// A file saved from another program wakes the app: the watcher sees it without any update
+/// running (in the window it wakes the event loop), and the app then asks for frames until the
+/// new version is in; idle, it asks for none, so the window stays at rest.
+#[test]
+fn a_saved_file_wakes_the_app_and_an_idle_app_asks_for_no_frames() {
+    use attune::app::wake::Wakeups;
+    use bevy::ecs::message::Messages;
+    use bevy::window::RequestRedraw;
+
+    let file = "grief-eleven-weeks.scenario.ron";
+    let scenarios = scenario_dir("app-wake", &[(file, &shipped(file))]);
+    let path = scenarios.join(file);
+    let mut app = headless_app(&scenarios, &scratch_dir("app-wake-results"));
+    update_until(&mut app, "the library", library_ready);
+    let redraws = |app: &mut App| {
+        app.update();
+        app.world().resource::<Messages<RequestRedraw>>().len()
+    };
+    // At rest (start-up's changes settled): no frames asked for.
+    let rest = Instant::now() + Duration::from_secs(10);
+    while redraws(&mut app) > 0 {
+        assert!(Instant::now() < rest, "the app never comes to rest");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let wakeups = app.world().resource::<Wakeups>().clone();
+    let seen = wakeups.changes();
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen(
+            "title: \"Eleven weeks\"",
+            "title: \"Eleven weeks (saved)\"",
+            1,
+        ),
+    )
+    .unwrap();
+    // No update runs here: only the watcher's thread can notice.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while wakeups.changes() == seen {
+        assert!(Instant::now() < deadline, "the save woke nothing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(redraws(&mut app) > 0, "frames are asked for after a save");
+    // Every update from here is one the app asked for, until the new version is in.
+    update_until(&mut app, "the saved title", |app| {
+        assert!(
+            !app.world().resource::<Messages<RequestRedraw>>().is_empty()
+                || title_of(app, file).as_deref() == Some("Eleven weeks (saved)"),
+            "the app stopped asking for frames before the new version was in"
+        );
+        title_of(app, file).as_deref() == Some("Eleven weeks (saved)")
+    });
+}

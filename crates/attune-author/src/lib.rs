@@ -5,6 +5,8 @@
 pub mod compare;
 pub mod explore;
 pub mod export;
+pub mod follow;
+pub mod layout;
 pub mod lint;
 pub mod show;
 pub mod start_at;

@@ -3,8 +3,10 @@
 //! names, checked against the scenario, with messages written for the author.
 
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use attune_core::Playable;
+use attune_core::engine::{Mode, Session};
 use attune_core::graph::{Graph, Vertex};
 use attune_core::model::Node;
 use attune_core::suggest;
@@ -149,6 +151,32 @@ pub fn check_node(playable: &Playable, id: &str) -> Result<(), Problem> {
     ))
 }
 
+/// Starts a session at `node` with `state`, after checking both against the scenario: what
+/// `attune play --from NODE --state ...` runs, and the app's "jump here" in author mode.
+pub fn start(
+    playable: Arc<Playable>,
+    mode: Mode,
+    seed: u64,
+    node: &str,
+    state: &StartState,
+) -> Result<Session, Problem> {
+    check_node(&playable, node)?;
+    Session::start_at(
+        playable,
+        mode,
+        seed,
+        node,
+        &state.variable_refs(),
+        &state.flag_refs(),
+    )
+    .map_err(|err| {
+        Problem::new(
+            err.to_string(),
+            "name a variable or flag the scenario declares",
+        )
+    })
+}
+
 /// Reads `--state` items: `name=number` sets a variable, a flag's name alone sets the flag
 /// (every flag starts unset). Names are checked against the scenario; a value outside its
 /// variable's range is refused rather than silently clamped, so what is tried is what was typed.
@@ -268,8 +296,6 @@ fn capitalise(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     /// The annotated example in docs/scenario-format.md: it has a branch and two endings.

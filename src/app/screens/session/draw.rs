@@ -13,6 +13,8 @@ use super::views::{
     feedback_card, offered_replies, reload_banner, replies, shown_node, transcript,
 };
 use super::{ActiveSession, SessionPhase};
+use crate::app::author::details::{NodeDetails, author_replies};
+use crate::app::author::{AuthorKeyboard, AuthorMode};
 use crate::app::portrait::Portraits;
 use crate::app::scenarios::Library;
 use crate::app::screens::{Action, Screen};
@@ -47,6 +49,8 @@ fn draw_session(
     mut view: ResMut<SessionView>,
     mut actions: MessageWriter<Action>,
     mut settings_open: ResMut<SettingsOpen>,
+    author: Option<Res<AuthorMode>>,
+    author_keyboard: Option<Res<AuthorKeyboard>>,
 ) -> Result {
     let Some(active) = active else {
         return Ok(());
@@ -78,8 +82,12 @@ fn draw_session(
     let reveal_at = view.beat.map_or_else(Instant::now, |(_, at)| at);
     let mut in_beat = Instant::now() < reveal_at;
 
-    // The keyboard, unless the settings window has it.
-    let keys = if settings_open.0 {
+    let author_details = author
+        .is_some_and(|a| a.shows_for(Some(&active)))
+        .then(|| NodeDetails::of(session))
+        .flatten();
+    // The keyboard, unless the settings window or an author window has it.
+    let keys = if settings_open.0 || author_keyboard.is_some_and(|k| k.0) {
         KeyState::default()
     } else {
         ctx.input(KeyState::read)
@@ -174,6 +182,10 @@ fn draw_session(
             }
         } else if in_beat {
             ui.label(egui::RichText::new("(Space to skip the pause)").weak());
+        } else if let Some(details) = &author_details {
+            if let Some(position) = author_replies(ui, details, view.focus) {
+                actions.write(Action::Choose(position));
+            }
         } else if let Some(position) = replies(ui, &offered, view.focus) {
             actions.write(Action::Choose(position));
         }
@@ -181,7 +193,8 @@ fn draw_session(
     });
 
     // The conversation so far, scrolling above the current line.
-    let shown = Transcript::of(session, feedback, in_beat);
+    let mut shown = Transcript::of(session, feedback, in_beat);
+    shown.ids = author_details.is_some();
     egui::CentralPanel::default().show(&mut root, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("session-scroll")

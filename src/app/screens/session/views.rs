@@ -144,12 +144,16 @@ pub struct Transcript<'a> {
     /// The line waiting for a reply; none on the feedback card (the reply just made is already
     /// in `past`) or once the session has ended.
     pub current: Option<CurrentLine<'a>>,
+    /// Author mode: each line with its node id and each reply with its choice id.
+    pub ids: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct Exchange<'a> {
     pub said: Option<&'a str>,
     pub reply: &'a str,
+    pub node: &'a str,
+    pub choice: &'a str,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -157,6 +161,7 @@ pub struct CurrentLine<'a> {
     /// The line, or [`PAUSE_TEXT`] during the pause beat.
     pub text: &'a str,
     pub cue: Option<&'a Cue>,
+    pub node: &'a str,
 }
 
 impl<'a> Transcript<'a> {
@@ -173,6 +178,8 @@ impl<'a> Transcript<'a> {
                     .get(d.prompt.variant as usize)
                     .map(|s| s.as_str()),
                 reply: &playable.choice(d.prompt.node, d.choice).reply,
+                node: playable.client(d.prompt.node).id.as_str(),
+                choice: playable.choice_links(d.prompt.node, d.choice).id.as_str(),
             })
             .collect();
         let current = session
@@ -185,23 +192,33 @@ impl<'a> Transcript<'a> {
                     session.line().unwrap_or_default()
                 },
                 cue: node.cue.as_ref(),
+                node: node.id.as_str(),
             });
         Transcript {
             client: &playable.scenario().client.name.value,
             past,
             current,
+            ids: false,
         }
     }
 }
 
 pub fn transcript(ui: &mut egui::Ui, t: &Transcript) {
+    let id = |ui: &mut egui::Ui, id: &str| {
+        if t.ids {
+            ui.label(egui::RichText::new(id).monospace().small().weak());
+        }
+    };
     for exchange in &t.past {
         if let Some(said) = exchange.said {
+            id(ui, exchange.node);
             widgets::client_bubble(ui, t.client, said, None);
         }
+        id(ui, exchange.choice);
         widgets::trainee_bubble(ui, exchange.reply);
     }
     if let Some(line) = &t.current {
+        id(ui, line.node);
         widgets::client_bubble(ui, t.client, line.text, line.cue);
     }
 }
@@ -512,6 +529,28 @@ mod tests {
             .collect();
         assert!(tops.is_sorted(), "in the order said: {tops:?}");
         assert!(harness.query_by_label(PAUSE_TEXT).is_none());
+    }
+
+    #[test]
+    fn in_author_mode_lines_and_replies_carry_their_ids() {
+        let (session, _) = after_reflecting(Mode::Practice);
+        let playable = session.playable();
+        let first = &session.decisions()[0];
+        let choice = playable
+            .choice_links(first.prompt.node, first.choice)
+            .id
+            .as_str();
+        let mut shown = Transcript::of(&session, false, false);
+        let harness = Harness::new_ui(|ui| transcript(ui, &shown));
+        assert!(
+            harness.query_by_label(choice).is_none(),
+            "no ids for trainees"
+        );
+        drop(harness);
+        shown.ids = true;
+        let harness = Harness::new_ui(|ui| transcript(ui, &shown));
+        harness.get_by_label(choice);
+        harness.get_by_label(session.node().unwrap().id.as_str());
     }
 
     #[test]
