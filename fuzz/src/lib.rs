@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use attune_core::debrief::{Debrief, render_text};
-use attune_core::diagnostics::{Style, render, to_json};
+use attune_core::diagnostics::{Diagnostic, Style, render, to_json};
 use attune_core::engine::{Mode, Session, Status};
 use attune_core::ids::TraineeId;
 use attune_core::results::{self, RunResult};
 use attune_core::scoring::Scorecard;
-use attune_core::{Loaded, Playable};
+use attune_core::{Loaded, Playable, SourceFile};
 
 pub mod scenario_spec;
 
@@ -19,8 +19,19 @@ pub mod scenario_spec;
 /// it, and holds the loader to its promises: every label points at a piece of the file (the
 /// renderer slices the text there), and a file is playable exactly when it has no error.
 pub fn render_diagnostics(loaded: &Loaded) {
-    let text = &loaded.file.text;
-    for diagnostic in &loaded.diagnostics {
+    check_and_render(&loaded.file, &loaded.diagnostics);
+    assert_eq!(
+        loaded.playable.is_some(),
+        loaded.errors() == 0,
+        "a scenario is playable exactly when it has no errors"
+    );
+}
+
+/// Every label of every diagnostic points at a piece of `file` (the renderer slices the text
+/// there), and each renders in the formats `attune check` has. For any of Attune's files.
+pub fn check_and_render(file: &SourceFile, diagnostics: &[Diagnostic]) {
+    let text = &file.text;
+    for diagnostic in diagnostics {
         for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
             assert!(
                 text.get(label.span.range()).is_some(),
@@ -30,16 +41,11 @@ pub fn render_diagnostics(loaded: &Loaded) {
                 text.len()
             );
         }
-        render(&loaded.file, diagnostic, Style::Short);
-        render(&loaded.file, diagnostic, Style::Human { color: false });
-        serde_json::to_string(&to_json(&loaded.file, diagnostic))
+        render(file, diagnostic, Style::Short);
+        render(file, diagnostic, Style::Human { color: false });
+        serde_json::to_string(&to_json(file, diagnostic))
             .expect("a diagnostic always serialises to JSON");
     }
-    assert_eq!(
-        loaded.playable.is_some(),
-        loaded.errors() == 0,
-        "a scenario is playable exactly when it has no errors"
-    );
 }
 
 /// At most this many trainee actions per session, so one input stays fast.

@@ -750,17 +750,7 @@ mod tests {
     use egui_kittest::kittest::{NodeT, Queryable};
 
     use super::*;
-
-    fn tom() -> Arc<Playable> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/grief-eleven-weeks.scenario.ron"
-        );
-        attune_core::load_file(path.as_ref(), None)
-            .unwrap()
-            .playable
-            .unwrap()
-    }
+    use crate::app::author::tests::tom;
 
     struct State {
         model: MapModel,

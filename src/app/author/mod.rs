@@ -220,3 +220,22 @@ fn sync_draft(active: Option<Res<ActiveSession>>, mut author: ResMut<AuthorSessi
         author.draft_of = Some(at);
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::Arc;
+
+    use attune_core::Playable;
+
+    /// Tom's scenario, as shipped: the author views' tests run on it.
+    pub(crate) fn tom() -> Arc<Playable> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/grief-eleven-weeks.scenario.ron"
+        );
+        attune_core::load_file(path.as_ref(), None)
+            .unwrap()
+            .playable
+            .unwrap()
+    }
+}

@@ -223,17 +223,7 @@ mod tests {
     use egui_kittest::kittest::Queryable;
 
     use super::*;
-
-    fn tom() -> Arc<Playable> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/grief-eleven-weeks.scenario.ron"
-        );
-        attune_core::load_file(path.as_ref(), None)
-            .unwrap()
-            .playable
-            .unwrap()
-    }
+    use crate::app::author::tests::tom;
 
     #[test]
     fn a_flag_set_in_the_draft_offers_its_conditional_reply() {
