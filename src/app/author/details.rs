@@ -147,9 +147,6 @@ fn reply_details(ui: &mut egui::Ui, reply: &ReplyDetails) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use attune_core::Playable;
     use attune_core::engine::Mode;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;

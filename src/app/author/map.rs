@@ -744,8 +744,6 @@ fn excerpt(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use egui_kittest::Harness;
     use egui_kittest::kittest::{NodeT, Queryable};
 

@@ -216,8 +216,6 @@ pub fn state_panel(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use attune_core::engine::Mode;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
