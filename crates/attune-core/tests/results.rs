@@ -85,14 +85,18 @@ proptest! {
     }
 }
 
-#[test]
-fn results_record_the_engine_version_and_old_files_read_as_version_1() {
+/// A practice run of the first shipped scenario, left before its first decision.
+fn abandoned_at_the_start() -> RunResult {
     let playable = shipped()[0].clone();
     let session = Session::start(playable, Mode::Practice, 1);
     let card = Scorecard::of(&session);
     let now = SystemTime::now();
-    let result =
-        RunResult::from_session(&session, &card, TraineeId("t".into()), None, now, now, true);
+    RunResult::from_session(&session, &card, TraineeId("t".into()), None, now, now, true)
+}
+
+#[test]
+fn results_record_the_engine_version_and_old_files_read_as_version_1() {
+    let result = abandoned_at_the_start();
     assert_eq!(result.engine, attune_core::engine::ENGINE_VERSION);
     let mut json: serde_json::Value = serde_json::to_value(&result).unwrap();
     json.as_object_mut().unwrap().remove("engine");
@@ -105,12 +109,7 @@ fn results_record_the_engine_version_and_old_files_read_as_version_1() {
 /// no run can have is a damaged file.
 #[test]
 fn a_result_with_a_number_too_large_for_its_field_is_damaged() {
-    let playable = shipped()[0].clone();
-    let session = Session::start(playable, Mode::Practice, 1);
-    let card = Scorecard::of(&session);
-    let now = SystemTime::now();
-    let result =
-        RunResult::from_session(&session, &card, TraineeId("t".into()), None, now, now, true);
+    let result = abandoned_at_the_start();
     let json = serde_json::to_string(&result).unwrap();
     for field in ["reflection_to_question", "complex_share", "carkhuff_mean"] {
         let key = format!("\"{field}\":");

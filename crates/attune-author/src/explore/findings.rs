@@ -557,12 +557,16 @@ impl Report<'_> {
             return;
         };
         let mut flags = vec![false; p.flags().len()];
+        // The node a trainee is stuck at in a state, and that state in words.
+        let mut stuck_at = |state| {
+            space.load_flags(state, &mut flags);
+            let here = situation(p, space.variables(state), &flags);
+            (p.client(space.node(state)), here)
+        };
         for &trap in &self.traps {
             let finding = match trap {
                 Trap::NoReply { state } => {
-                    let node = p.client(space.node(state));
-                    space.load_flags(state, &mut flags);
-                    let here = situation(p, space.variables(state), &flags);
+                    let (node, here) = stuck_at(state);
                     Finding {
                         diagnostic: Diagnostic::error(
                             Code::NoWayOut,
@@ -578,9 +582,7 @@ impl Report<'_> {
                     }
                 }
                 Trap::Loop { state } => {
-                    let node = p.client(space.node(state));
-                    space.load_flags(state, &mut flags);
-                    let here = situation(p, space.variables(state), &flags);
+                    let (node, here) = stuck_at(state);
                     Finding {
                         diagnostic: Diagnostic::error(
                             Code::NoWayOut,
