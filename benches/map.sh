@@ -7,10 +7,16 @@
 #   bash benches/map.sh            (needs: apt-get install xvfb mesa-vulkan-drivers)
 #
 # Target: 60 fps (16.7 ms a frame) while panning. llvmpipe renders on the CPU, so on a shared
-# 2-core machine this measures the CPU as much as the app.
+# 2-core machine this measures the CPU as much as the app. To read the numbers against the
+# renderer, it first times `benches/window_floor.rs`: an empty Bevy window with bevy_egui (the
+# least any frame can cost here), and the same with one full-window egui fill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --features dev --quiet
+for floor in empty fill; do
+  xvfb-run -a -s "-screen 0 1280x800x24" cargo bench --quiet --features dev --bench window_floor -- "$floor" 2>/dev/null \
+    | grep window-floor
+done
 bin="${CARGO_TARGET_DIR:-target}/release/attune"
 dir=$(mktemp -d)
 mkdir -p "$dir/scenarios"

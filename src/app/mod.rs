@@ -68,7 +68,6 @@ impl Plugin for AppPlugin {
                 // A calm desktop app: redraw only on input or when egui asks, so an idle
                 // window costs next to no CPU.
                 .insert_resource(WinitSettings::desktop_app())
-                .insert_resource(ClearColor(Color::srgb(0.96, 0.95, 0.94)))
                 .add_systems(Startup, spawn_camera);
             }
             Display::Headless => {
@@ -93,7 +92,10 @@ impl Plugin for AppPlugin {
 }
 
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn((Name::new("Camera"), Camera2d));
+    // Everything on screen is egui, which antialiases its own shapes: multisampling would only
+    // clear and resolve four samples a pixel for nothing (the most of a frame on a software
+    // renderer).
+    commands.spawn((Name::new("Camera"), Camera2d, Msaa::Off));
 }
 
 /// Where the app reads and writes.

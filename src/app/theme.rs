@@ -7,19 +7,31 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::settings::{Settings, Theme};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, apply_theme);
+    // The theme sets the clear colour: it is the window's background.
+    app.init_resource::<ClearColor>()
+        .add_systems(EguiPrimaryContextPass, apply_theme);
 }
 
 fn apply_theme(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
     mut applied: Local<Option<Settings>>,
+    mut clear: ResMut<ClearColor>,
 ) -> Result {
     if applied.as_ref() == Some(&*settings) {
         return Ok(());
     }
     let ctx = contexts.ctx_mut()?;
-    ctx.set_visuals(visuals(settings.theme));
+    let visuals = visuals(settings.theme);
+    // The background is the camera's clear, not an egui panel fill. egui paints every pixel
+    // it fills through a textured, gamma-converting shader: on a software renderer (Mesa's
+    // llvmpipe, as on many remote and virtual lab desktops) a full-window fill costs about as
+    // much as the rest of the frame, where the clear is a memset. Panels stay transparent.
+    clear.0 = colour_of(visuals.panel_fill);
+    ctx.set_visuals(egui::Visuals {
+        panel_fill: egui::Color32::TRANSPARENT,
+        ..visuals
+    });
     ctx.set_zoom_factor(settings.text_scale);
     ctx.global_style_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
@@ -41,6 +53,11 @@ fn apply_theme(
     Ok(())
 }
 
+fn colour_of(c: egui::Color32) -> Color {
+    Color::srgba_u8(c.r(), c.g(), c.b(), c.a())
+}
+
+/// The theme's look, with `panel_fill` the colour behind everything.
 fn visuals(theme: Theme) -> egui::Visuals {
     match theme {
         Theme::Light => {

@@ -42,6 +42,8 @@ fn the_app_plays_a_scripted_path_and_saves_a_screenshot() {
         .arg(&shot)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("WGPU_BACKEND", "vulkan")
+        // The default settings (the light theme), whatever this machine's user chose.
+        .env("XDG_CONFIG_HOME", dir.join("config"))
         .output()
         .expect("xvfb-run runs");
     assert!(
@@ -52,6 +54,15 @@ fn the_app_plays_a_scripted_path_and_saves_a_screenshot() {
 
     let image = image::open(&shot).expect("a PNG was written").to_rgb8();
     assert_eq!((image.width(), image.height()), (1280, 800));
+    // The background is the theme's, painted by the camera's clear under transparent panels:
+    // below the side panel's button and in the empty part of the transcript.
+    for (x, y) in [(150, 600), (800, 500), (640, 30)] {
+        assert_eq!(
+            image.get_pixel(x, y).0,
+            [0xf6, 0xf4, 0xf0],
+            "the light theme's background at ({x}, {y})"
+        );
+    }
     // Not blank: the picture has many distinct colours (text, portrait, buttons), not one fill.
     let mut colours = std::collections::HashSet::new();
     for pixel in image.pixels().step_by(7) {

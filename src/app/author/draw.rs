@@ -106,6 +106,15 @@ fn read_author_keys(
     }
 }
 
+/// The map's window: the map's own background, and no shadow. The window covers most of the
+/// screen, and a shadow is filled under all of it; each full-window fill is as dear as the rest
+/// of a frame on a software renderer, where panning must stay smooth (`benches/map.sh`).
+fn map_frame(style: &egui::Style) -> egui::Frame {
+    egui::Frame::window(style)
+        .fill(style.visuals.extreme_bg_color)
+        .shadow(egui::Shadow::NONE)
+}
+
 /// The vertices and edges of the way the session came, and where it is.
 fn highlight_of(active: &ActiveSession, model: &MapModel) -> Highlight {
     let session = &active.session;
@@ -219,6 +228,7 @@ fn draw_author_windows(
         let highlight = highlight_of(&active, model);
         let mut open = true;
         let response = egui::Window::new("Scenario map")
+            .frame(map_frame(&ctx.global_style()))
             .open(&mut open)
             .default_rect(egui::Rect::from_min_size(
                 egui::pos2(screen.left() + 16.0, screen.top() + 56.0),

@@ -331,7 +331,13 @@ pub fn map_view(
     let visible_world = Rect::from_center_size(view.centre, rect.size() / view.zoom);
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals().clone();
-    painter.rect_filled(rect, 4.0, visuals.extreme_bg_color);
+    // The window behind is the map's background (`extreme_bg_color`), so no second fill here.
+    painter.rect_stroke(
+        rect,
+        4.0,
+        visuals.widgets.noninteractive.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
 
     // Edges first, under the boxes.
     let zoom = view.zoom;
@@ -573,7 +579,7 @@ fn draw_node(
     focused: bool,
 ) {
     let fill = match node.kind {
-        NodeKind::Client => visuals.panel_fill,
+        NodeKind::Client => visuals.window_fill,
         NodeKind::Branch => visuals.faint_bg_color,
         NodeKind::Ending => outcome_fill(node.outcome).gamma_multiply(0.35),
     };
