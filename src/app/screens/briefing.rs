@@ -41,7 +41,8 @@ fn draw_briefing(
     };
     let s = playable.scenario();
     let ctx = contexts.ctx_mut()?;
-    let enter = ctx.input(|i| i.key_pressed(egui::Key::Enter));
+    // Enter in the Settings window is the settings' own.
+    let enter = !settings_open.0 && ctx.input(|i| i.key_pressed(egui::Key::Enter));
     let mut root = widgets::root_ui(ctx);
     widgets::top_bar(&mut root, Screen::Briefing.title(), &mut settings_open.0);
     egui::Panel::bottom("briefing-actions").show(&mut root, |ui| {

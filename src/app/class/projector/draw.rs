@@ -46,6 +46,8 @@ fn draw_projector(
     mut settings_open: ResMut<SettingsOpen>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    // Enter in the Settings window is the settings' own.
+    let keyboard = !settings_open.0;
     let mut root = widgets::root_ui(ctx);
     let title = match &run {
         Some(run) => format!(
@@ -105,7 +107,13 @@ fn draw_projector(
                 view.fields_for = prompt.number;
             }
             room_page(&mut root, "projector-voting", |ui| {
-                match voting_view(ui, &prompt, &mut view.fields, run.notice.as_deref()) {
+                match voting_view(
+                    ui,
+                    &prompt,
+                    &mut view.fields,
+                    run.notice.as_deref(),
+                    keyboard,
+                ) {
                     Some(VoteAction::Decide { votes, pick }) => {
                         actions.write(ProjectorAction::Decide { votes, pick });
                     }
@@ -133,7 +141,7 @@ fn draw_projector(
                         .id_salt("reveal-scroll")
                         .show(ui, |ui| {
                             ui.add_space(12.0);
-                            match reveal_view(ui, &reveal, shown) {
+                            match reveal_view(ui, &reveal, shown, keyboard) {
                                 Some(RevealAction::Reveal) => {
                                     actions.write(ProjectorAction::Reveal);
                                 }

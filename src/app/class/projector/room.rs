@@ -63,11 +63,11 @@ pub fn unsettled_message(choice: &RoomChoice) -> Option<String> {
     match choice {
         RoomChoice::Chosen(_) => None,
         RoomChoice::NoVotes => Some(
-            "Type how many chose each reply (Tab moves on), then Enter; or click “The room chose this” on one reply."
+            "Type how many chose each reply (Tab moves on), then Enter; or click “The room chose this” on one reply (Ctrl+Enter in its count)."
                 .to_owned(),
         ),
         RoomChoice::Tie(leaders) => Some(format!(
-            "A tie between replies {}: click “The room chose this” on the one the room goes with.",
+            "A tie between replies {}: click “The room chose this” on the one the room goes with (Ctrl+Enter in its count).",
             join_and(&leaders.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>())
         )),
     }

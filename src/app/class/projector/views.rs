@@ -246,16 +246,22 @@ fn pick_width(ui: &egui::Ui) -> f32 {
 }
 
 /// The replies with a count field each. Keyboard first: the first field has the focus, digits
-/// type the count, Tab moves to the next field, Enter goes with the most votes.
+/// type the count, Tab moves to the next field, Enter goes with the most votes and Ctrl+Enter
+/// with the reply whose count has the focus (the facilitator's pick). `keyboard` is false while
+/// another window (Settings) has the keyboard, so its Enter does not decide for the room.
 pub fn voting_view(
     ui: &mut egui::Ui,
     prompt: &RoomPrompt,
     fields: &mut Vec<String>,
     notice: Option<&str>,
+    keyboard: bool,
 ) -> Option<VoteAction> {
     fields.resize(prompt.replies.len(), String::new());
     let mut pick = None;
-    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let (enter, pick_key) = ui.input(|i| {
+        let enter = keyboard && i.key_pressed(egui::Key::Enter);
+        (enter && !i.modifiers.command, enter && i.modifiers.command)
+    });
     client_line(ui, prompt.client, prompt.line, prompt.cue);
     ui.add_space(8.0);
     let nothing_focused = ui.memory(|m| m.focused().is_none());
@@ -276,6 +282,10 @@ pub fn voting_view(
             if i == 0 && nothing_focused {
                 field.request_focus();
             }
+            // Enter takes the focus from a one-line field in the same frame.
+            if pick_key && (field.has_focus() || field.lost_focus()) {
+                pick = Some(i + 1);
+            }
             let text_width = (ui.available_width() - pick_width(ui)).max(200.0);
             ui.allocate_ui_with_layout(
                 egui::vec2(text_width, 0.0),
@@ -285,7 +295,8 @@ pub fn voting_view(
                 },
             );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                // Not focusable, so that Tab goes from one count to the next.
+                // Not focusable, so that Tab goes from one count to the next; Ctrl+Enter in
+                // the count does the same from the keyboard.
                 if ui
                     .add(egui::Button::new(PICK).sense(egui::Sense::CLICK))
                     .clicked()
@@ -303,7 +314,7 @@ pub fn voting_view(
             let total: u32 = votes.iter().sum();
             ui.label(
                 egui::RichText::new(format!(
-                    "{total} counted · Enter goes with the most votes · Tab moves between counts"
+                    "{total} counted · Enter goes with the most votes · Ctrl+Enter with the reply you are on · Tab moves between counts"
                 ))
                 .weak(),
             );
@@ -486,10 +497,15 @@ pub const REVEAL: &str = "Reveal the feedback  (Enter)";
 pub const HIDDEN: &str = "The feedback, the codes and what the client thinks are hidden: discuss the room's reply first.";
 
 /// The feedback card, hidden (with a reveal button) or shown (with the next step). Enter does
-/// whichever is on offer.
-pub fn reveal_view(ui: &mut egui::Ui, reveal: &Reveal, shown: bool) -> Option<RevealAction> {
+/// whichever is on offer, unless another window has the `keyboard`.
+pub fn reveal_view(
+    ui: &mut egui::Ui,
+    reveal: &Reveal,
+    shown: bool,
+    keyboard: bool,
+) -> Option<RevealAction> {
     let mut action = None;
-    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let enter = keyboard && ui.input(|i| i.key_pressed(egui::Key::Enter));
     widgets::card(ui, |ui| {
         if !shown {
             ui.label(egui::RichText::new(HIDDEN).weak());
@@ -645,12 +661,13 @@ mod tests {
     fn voting_harness(
         session: &Session,
         size: egui::Vec2,
+        keyboard: bool,
     ) -> Harness<'_, (Vec<String>, Option<VoteAction>)> {
         let prompt = RoomPrompt::of(session).unwrap();
         Harness::builder().with_size(size).build_ui_state(
             move |ui, (fields, action): &mut (Vec<String>, Option<VoteAction>)| {
                 room_text(ui);
-                if let Some(done) = voting_view(ui, &prompt, fields, None) {
+                if let Some(done) = voting_view(ui, &prompt, fields, None, keyboard) {
                     *action = Some(done);
                 }
             },
@@ -661,7 +678,7 @@ mod tests {
     #[test]
     fn counts_are_typed_with_digits_tab_moves_on_and_enter_goes_with_the_room() {
         let session = tom();
-        let mut harness = voting_harness(&session, egui::vec2(1280.0, 800.0));
+        let mut harness = voting_harness(&session, egui::vec2(1280.0, 800.0), true);
         harness.run();
         assert!(
             harness.get_by_label("1.").is_focused(),
@@ -681,7 +698,7 @@ mod tests {
         harness.get_by_label("4.").type_text("2");
         harness.run();
         harness
-            .get_by_label("14 counted · Enter goes with the most votes · Tab moves between counts");
+            .get_by_label("14 counted · Enter goes with the most votes · Ctrl+Enter with the reply you are on · Tab moves between counts");
         assert_eq!(harness.state().1, None);
         harness.key_press(egui::Key::Enter);
         harness.run();
@@ -695,9 +712,46 @@ mod tests {
     }
 
     #[test]
+    fn ctrl_enter_in_a_count_picks_that_reply_from_the_keyboard() {
+        let session = tom();
+        let mut harness = voting_harness(&session, egui::vec2(1280.0, 800.0), true);
+        harness.run();
+        harness.get_by_label("1.").type_text("3");
+        harness.key_press(egui::Key::Tab);
+        harness.run();
+        harness.get_by_label("2.").type_text("3");
+        harness.key_press(egui::Key::Tab);
+        harness.run();
+        assert!(harness.get_by_label("3.").is_focused());
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+        harness.run();
+        assert_eq!(
+            harness.state().1,
+            Some(VoteAction::Decide {
+                votes: vec![3, 3, 0, 0],
+                pick: Some(3)
+            }),
+            "the reply whose count had the focus is the room's"
+        );
+    }
+
+    #[test]
+    fn enter_does_not_decide_while_another_window_has_the_keyboard() {
+        let session = tom();
+        let mut harness = voting_harness(&session, egui::vec2(1280.0, 800.0), false);
+        harness.run();
+        harness.get_by_label("1.").type_text("3");
+        harness.key_press(egui::Key::Enter);
+        harness.run();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+        harness.run();
+        assert_eq!(harness.state().1, None);
+    }
+
+    #[test]
     fn a_word_in_a_count_is_explained_and_a_click_picks_the_class_choice() {
         let session = tom();
-        let mut harness = voting_harness(&session, egui::vec2(1280.0, 800.0));
+        let mut harness = voting_harness(&session, egui::vec2(1280.0, 800.0), true);
         harness.run();
         harness.get_by_label("1.").type_text("lots");
         harness.key_press(egui::Key::Enter);
@@ -724,7 +778,7 @@ mod tests {
         let offered: Vec<&str> = session.offered().map(|c| c.reply.as_str()).collect();
         let mut text_heights = Vec::new();
         for size in [egui::vec2(1280.0, 800.0), egui::vec2(1920.0, 1080.0)] {
-            let mut harness = voting_harness(&session, size);
+            let mut harness = voting_harness(&session, size, true);
             harness.run();
             let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
             let picks: Vec<egui::Rect> = harness.get_all_by_label(PICK).map(|n| n.rect()).collect();
@@ -780,7 +834,7 @@ mod tests {
                 .build_ui_state(
                     |ui, done: &mut Option<RevealAction>| {
                         room_text(ui);
-                        if let Some(action) = reveal_view(ui, &reveal, shown) {
+                        if let Some(action) = reveal_view(ui, &reveal, shown, true) {
                             *done = Some(action);
                         }
                     },
