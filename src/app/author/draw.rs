@@ -150,6 +150,41 @@ fn highlight_of(active: &ActiveSession, model: &MapModel) -> Highlight {
     highlight
 }
 
+/// Where author windows open: under the title bar and author mode's bar, which they would cover.
+const BELOW_BARS: f32 = 96.0;
+
+/// Author mode's bar, a strip under the session's title bar (so it covers nothing): the
+/// switches and what the last save or jump did.
+pub fn author_bar(ui: &mut egui::Ui, author: &AuthorSession) -> Option<AuthorAction> {
+    let mut action = None;
+    let layout = egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true);
+    ui.with_layout(layout, |ui| {
+        ui.label(egui::RichText::new("Author mode").strong());
+        if ui.selectable_label(author.map_open, "Map (F3)").clicked() {
+            action = Some(AuthorAction::ToggleMap);
+        }
+        if ui
+            .selectable_label(author.state_open, "State (F4)")
+            .clicked()
+        {
+            action = Some(AuthorAction::ToggleStatePanel);
+        }
+        if ui.button("Off (F2)").clicked() {
+            action = Some(AuthorAction::Toggle);
+        }
+        if let Some(message) = &author.message {
+            ui.label(egui::RichText::new(message).small());
+        }
+        if !author.problems.is_empty() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "The saved file has errors: still playing the last good version.",
+            );
+        }
+    });
+    action
+}
+
 fn draw_author_windows(
     mut contexts: EguiContexts,
     mode: Res<AuthorMode>,
@@ -172,42 +207,13 @@ fn draw_author_windows(
     let screen = ctx.content_rect();
     let mut has_keyboard = false;
 
-    // The bar: switches and the last message, top right under the title bar.
-    egui::Window::new("Author mode")
-        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 44.0))
-        .resizable(false)
-        .collapsible(true)
-        .default_width(300.0)
-        .show(ctx, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                if ui.selectable_label(author.map_open, "Map (F3)").clicked() {
-                    actions.write(AuthorAction::ToggleMap);
-                }
-                if ui
-                    .selectable_label(author.state_open, "State (F4)")
-                    .clicked()
-                {
-                    actions.write(AuthorAction::ToggleStatePanel);
-                }
-                if ui.button("Off (F2)").clicked() {
-                    actions.write(AuthorAction::Toggle);
-                }
-            });
-            if let Some(message) = &author.message {
-                ui.label(egui::RichText::new(message).small());
-            }
-            if !author.problems.is_empty() {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    "The saved file has errors: still playing the last good version.",
-                );
-            }
-        });
-
     // The saved file's errors, as `attune check` prints them.
     if !author.problems.is_empty() {
         egui::Window::new("Errors in the saved file")
-            .default_pos(egui::pos2(screen.center().x - 300.0, 60.0))
+            .default_pos(egui::pos2(
+                screen.center().x - 300.0,
+                screen.top() + BELOW_BARS,
+            ))
             .default_width(600.0)
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical()
@@ -231,8 +237,8 @@ fn draw_author_windows(
             .frame(map_frame(&ctx.global_style()))
             .open(&mut open)
             .default_rect(egui::Rect::from_min_size(
-                egui::pos2(screen.left() + 16.0, screen.top() + 56.0),
-                egui::vec2(screen.width() * 0.72, screen.height() * 0.8),
+                egui::pos2(screen.left() + 16.0, screen.top() + BELOW_BARS),
+                egui::vec2(screen.width() * 0.72, screen.height() - BELOW_BARS - 64.0),
             ))
             .resizable(true)
             .show(ctx, |ui| {
@@ -295,5 +301,41 @@ pub fn open_map(author: &mut AuthorSession, map: &mut MapState, zoom: Option<f32
     if let Some(zoom) = zoom {
         map.view.zoom = zoom;
         map.view.pending = Some(Pending::CentreCurrent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+
+    #[test]
+    fn the_bar_switches_the_map_and_says_what_the_last_save_did() {
+        let author = AuthorSession {
+            message: Some("Reloaded: 2 replies replayed.".into()),
+            problems: vec!["error[syntax]: expected `)`".into()],
+            ..Default::default()
+        };
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1280.0, 60.0))
+            .build_ui_state(
+                |ui, done: &mut Option<AuthorAction>| {
+                    if let Some(action) = author_bar(ui, &author) {
+                        *done = Some(action);
+                    }
+                },
+                None,
+            );
+        harness.run();
+        harness.get_by_label("Reloaded: 2 replies replayed.");
+        harness.get_by_label("The saved file has errors: still playing the last good version.");
+        harness.get_by_label("Map (F3)").click();
+        harness.run();
+        assert_eq!(harness.state(), &Some(AuthorAction::ToggleMap));
+        harness.get_by_label("Off (F2)").click();
+        harness.run();
+        assert_eq!(harness.state(), &Some(AuthorAction::Toggle));
     }
 }

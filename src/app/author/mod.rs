@@ -13,7 +13,7 @@
 //! F5 jump to the current node with the state panel's values.
 
 pub mod details;
-mod draw;
+pub mod draw;
 mod follow;
 pub mod map;
 pub mod state;

@@ -14,7 +14,8 @@ use super::views::{
 };
 use super::{ActiveSession, SessionPhase};
 use crate::app::author::details::{NodeDetails, author_replies};
-use crate::app::author::{AuthorKeyboard, AuthorMode};
+use crate::app::author::draw::author_bar;
+use crate::app::author::{AuthorAction, AuthorKeyboard, AuthorMode, AuthorSession};
 use crate::app::portrait::Portraits;
 use crate::app::scenarios::Library;
 use crate::app::screens::{Action, Screen};
@@ -51,6 +52,8 @@ fn draw_session(
     mut settings_open: ResMut<SettingsOpen>,
     author: Option<Res<AuthorMode>>,
     author_keyboard: Option<Res<AuthorKeyboard>>,
+    author_session: Option<Res<AuthorSession>>,
+    mut author_actions: MessageWriter<AuthorAction>,
 ) -> Result {
     let Some(active) = active else {
         return Ok(());
@@ -82,10 +85,8 @@ fn draw_session(
     let reveal_at = view.beat.map_or_else(Instant::now, |(_, at)| at);
     let mut in_beat = Instant::now() < reveal_at;
 
-    let author_details = author
-        .is_some_and(|a| a.shows_for(Some(&active)))
-        .then(|| NodeDetails::of(session))
-        .flatten();
+    let author_on = author.is_some_and(|a| a.shows_for(Some(&active)));
+    let author_details = author_on.then(|| NodeDetails::of(session)).flatten();
     // The keyboard, unless the settings window or an author window has it.
     let keys = if settings_open.0 || author_keyboard.is_some_and(|k| k.0) {
         KeyState::default()
@@ -141,6 +142,14 @@ fn draw_session(
                     actions.write(Action::DismissReload);
                 }
                 None => {}
+            }
+        });
+    }
+
+    if let Some(author_session) = author_session.as_ref().filter(|_| author_on) {
+        egui::Panel::top("author-bar").show(&mut root, |ui| {
+            if let Some(action) = author_bar(ui, author_session) {
+                author_actions.write(action);
             }
         });
     }
