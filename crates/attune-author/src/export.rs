@@ -880,7 +880,7 @@ mod tests {
                 "1. if trust <= 2",
                 "2. if relief_named and trust >= 7 and risk_asked",
                 "3. if relief_named and trust >= 7",
-                "4. if referral_offered and trust >= 4",
+                "4. if referral_offered and risk_asked and trust >= 4",
                 "5. if felt_dismissed and trust <= 4",
                 "otherwise"
             ]
