@@ -452,6 +452,14 @@ pub fn map_view(
             if !rect.contains_rect(place) || taken.iter().any(|t| t.intersects(place)) {
                 continue;
             }
+            // Zoomed out, the id is what can be read, and a bigger target than the box: it
+            // jumps too. Not focusable: Tab goes from box to box.
+            let label = ui
+                .interact(place, ui.id().with(("map-label", v)), Sense::CLICK)
+                .on_hover_ui(|ui| node_tooltip(ui, node));
+            if label.clicked() {
+                action = Some(MapAction::Jump(v));
+            }
             painter.rect_filled(place, 2.0, visuals.extreme_bg_color.gamma_multiply(0.85));
             painter.galley(place.min + Vec2::splat(2.0), galley, Color32::PLACEHOLDER);
             taken.push(place);
@@ -838,6 +846,32 @@ mod tests {
         harness.get_by_label("evenings").click();
         harness.run();
         assert_eq!(harness.state().jumped, Some(target));
+    }
+
+    #[test]
+    fn zoomed_out_a_click_on_a_node_id_jumps_there() {
+        let tom = tom();
+        let model = MapModel::of(&tom, &[]);
+        let mut harness = harness(model, Highlight::default());
+        // Fitted, the boxes are slivers and each id is written just above its box.
+        let boxed = harness.get_by_label("opening").rect();
+        assert!(
+            boxed.height() < 20.0,
+            "fitted, the boxes are small: {boxed:?}"
+        );
+        let above = egui::pos2(boxed.center().x, boxed.top() - 9.0);
+        harness.hover_at(above);
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos: above,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        harness.run();
+        let opening = harness.state().model.vertex_of("opening");
+        assert_eq!(harness.state().jumped, opening);
     }
 
     #[test]
