@@ -2,50 +2,66 @@
 //! scenario, plays a scripted path, saves a screenshot and exits. `.ci/run` installs `xvfb` and
 //! `mesa-vulkan-drivers`; on a machine without them the test says so and passes, except in CI.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
 use crate::support::{scratch_dir, stderr};
 
-fn xvfb_available() -> bool {
-    Command::new("xvfb-run").arg("--help").output().is_ok()
+/// Whether Xvfb is here for a window test; CI must have it.
+fn xvfb_or_skip() -> bool {
+    if Command::new("xvfb-run").arg("--help").output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the window tests: install xvfb and mesa-vulkan-drivers"
+    );
+    eprintln!(
+        "skipping a window test: xvfb-run is not installed (apt-get install xvfb mesa-vulkan-drivers)"
+    );
+    false
+}
+
+/// `attune app ARGS`, saving into `dir/results` and a screenshot to `shot`, under Xvfb with a
+/// screen of `screen` ("1280x800") and the default settings, whatever this machine's user chose.
+fn app_in_window(screen: &str, args: &[&str], dir: &Path, shot: &Path) -> Output {
+    Command::new("timeout")
+        .args(["300", "xvfb-run", "-a", "-s"])
+        .arg(format!("-screen 0 {screen}x24"))
+        .arg(env!("CARGO_BIN_EXE_attune"))
+        .arg("app")
+        .args(args)
+        .arg("--results")
+        .arg(dir.join("results"))
+        .arg("--screenshot")
+        .arg(shot)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("WGPU_BACKEND", "vulkan")
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .output()
+        .expect("xvfb-run runs")
 }
 
 #[test]
 fn the_app_plays_a_scripted_path_and_saves_a_screenshot() {
-    if !xvfb_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the window test: install xvfb and mesa-vulkan-drivers"
-        );
-        eprintln!(
-            "skipping the window test: xvfb-run is not installed (apt-get install xvfb mesa-vulkan-drivers)"
-        );
+    if !xvfb_or_skip() {
         return;
     }
     let dir = scratch_dir("window");
     let shot = dir.join("session.png");
-    let output = Command::new("timeout")
-        .args(["300", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"])
-        .arg(env!("CARGO_BIN_EXE_attune"))
-        .args([
-            "app",
+    let output = app_in_window(
+        "1280x800",
+        &[
             "--scenario",
             "grief-eleven-weeks",
             "--seed",
             "1",
             "--choices",
             "2,1",
-        ])
-        .arg("--results")
-        .arg(dir.join("results"))
-        .arg("--screenshot")
-        .arg(&shot)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("WGPU_BACKEND", "vulkan")
-        // The default settings (the light theme), whatever this machine's user chose.
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .output()
-        .expect("xvfb-run runs");
+        ],
+        &dir,
+        &shot,
+    );
     assert!(
         output.status.success(),
         "the app failed:\n{}",
@@ -99,34 +115,29 @@ fn without_a_display_the_app_says_so() {
 
 #[test]
 fn projector_mode_fills_a_projector_sized_window_and_saves_the_room_votes() {
-    if !xvfb_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the window test"
-        );
+    if !xvfb_or_skip() {
         return;
     }
     let dir = scratch_dir("window-projector");
     let shot = dir.join("projector.png");
-    let output = Command::new("timeout")
-        .args(["300", "xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"])
-        .arg(env!("CARGO_BIN_EXE_attune"))
-        .args(["app", "--projector", "--window", "1920x1080"])
-        .args(["--scenario", "grief-eleven-weeks", "--seed", "1"])
-        .args([
+    let output = app_in_window(
+        "1920x1080",
+        &[
+            "--projector",
+            "--window",
+            "1920x1080",
+            "--scenario",
+            "grief-eleven-weeks",
+            "--seed",
+            "1",
             "--group",
             "Group B",
             "--choices",
             "3/9/2/0,r,n,1/1/1/1p4,r,end",
-        ])
-        .arg("--results")
-        .arg(dir.join("results"))
-        .arg("--screenshot")
-        .arg(&shot)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("WGPU_BACKEND", "vulkan")
-        .output()
-        .expect("xvfb-run runs");
+        ],
+        &dir,
+        &shot,
+    );
     assert!(
         output.status.success(),
         "the app failed:\n{}",

@@ -794,6 +794,11 @@ mod tests {
         harness
     }
 
+    /// Tom's map, fitted, with nothing highlighted.
+    fn tom_harness() -> Harness<'static, State> {
+        harness(MapModel::of(&tom(), &[]), Highlight::default())
+    }
+
     #[test]
     fn every_node_and_ending_is_drawn_and_counted() {
         let tom = tom();
@@ -839,10 +844,8 @@ mod tests {
 
     #[test]
     fn clicking_a_node_jumps_there() {
-        let tom = tom();
-        let model = MapModel::of(&tom, &[]);
-        let target = model.vertex_of("evenings").unwrap();
-        let mut harness = harness(model, Highlight::default());
+        let mut harness = tom_harness();
+        let target = harness.state().model.vertex_of("evenings").unwrap();
         harness.get_by_label("evenings").click();
         harness.run();
         assert_eq!(harness.state().jumped, Some(target));
@@ -850,9 +853,7 @@ mod tests {
 
     #[test]
     fn zoomed_out_a_click_on_a_node_id_jumps_there() {
-        let tom = tom();
-        let model = MapModel::of(&tom, &[]);
-        let mut harness = harness(model, Highlight::default());
+        let mut harness = tom_harness();
         // Fitted, the boxes are slivers and each id is written just above its box.
         let boxed = harness.get_by_label("opening").rect();
         assert!(
@@ -876,9 +877,7 @@ mod tests {
 
     #[test]
     fn the_keyboard_reaches_a_node_and_jumps_with_enter() {
-        let tom = tom();
-        let model = MapModel::of(&tom, &[]);
-        let mut harness = harness(model, Highlight::default());
+        let mut harness = tom_harness();
         harness.get_by_label("opening").focus();
         harness.run();
         harness.key_press(egui::Key::Enter);
